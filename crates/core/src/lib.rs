@@ -1,0 +1,16 @@
+//! Lentera's domain: the types that make illegal states unrepresentable and the
+//! rules that decide who may do what. Nothing here does I/O — no database, no
+//! files, no clock reads except through arguments — so every rule is a plain
+//! function that tests can call directly.
+//!
+//! Read in this order: [`field`] (how input errors are described), [`ids`],
+//! [`regions`] (the Kemendagri tree and its codes), [`libraries`], [`users`]
+//! (roles and reach), [`audit`].
+
+pub mod audit;
+pub mod field;
+pub mod ids;
+pub mod libraries;
+pub mod regions;
+pub mod text;
+pub mod users;
