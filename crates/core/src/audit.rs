@@ -35,7 +35,10 @@ pub struct ActorRef {
 
 impl ActorRef {
     pub fn system(what: &str) -> ActorRef {
-        ActorRef { id: None, username: format!("system:{what}") }
+        ActorRef {
+            id: None,
+            username: format!("system:{what}"),
+        }
     }
 }
 
@@ -45,7 +48,11 @@ impl ActorRef {
 pub fn diff(before: &[(&str, String)], after: &[(&str, String)]) -> Option<String> {
     let mut out = Vec::new();
     for (k, a) in after {
-        let b = before.iter().find(|(bk, _)| bk == k).map(|(_, v)| v.as_str()).unwrap_or("");
+        let b = before
+            .iter()
+            .find(|(bk, _)| bk == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
         if b != a {
             out.push(format!("{}:[{},{}]", json_str(k), json_str(b), json_str(a)));
         }
@@ -79,7 +86,10 @@ mod tests {
     fn diff_lists_only_changes() {
         let before = [("name", "Lama".to_string()), ("npp", "".to_string())];
         let after = [("name", "Baru \"A\"".to_string()), ("npp", "".to_string())];
-        assert_eq!(diff(&before, &after).unwrap(), r#"{"name":["Lama","Baru \"A\""]}"#);
+        assert_eq!(
+            diff(&before, &after).unwrap(),
+            r#"{"name":["Lama","Baru \"A\""]}"#
+        );
         assert_eq!(diff(&before, &before), None);
     }
 }

@@ -19,25 +19,38 @@ pub struct FieldError {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     NotANumber,
     NotAWholeNumber,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     /// Not one of the allowed choices.
     UnknownChoice,
     BadRegionCode,
     /// A well-formed code that is not in the region tree.
     UnknownRegion,
     /// A region that exists but is not of the level this field needs.
-    WrongRegionLevel { expected: crate::regions::Level },
+    WrongRegionLevel {
+        expected: crate::regions::Level,
+    },
     BadNpp,
     BadEmail,
     BadPhone,
     BadCoordinates,
     BadUsername,
-    PasswordTooShort { min: usize },
-    PasswordTooLong { max: usize },
+    PasswordTooShort {
+        min: usize,
+    },
+    PasswordTooLong {
+        max: usize,
+    },
     PasswordSameAsUsername,
     PasswordsDiffer,
     BadDate,
@@ -130,7 +143,9 @@ pub fn optional_text(s: &str, max: usize) -> Result<Option<String>, Problem> {
 
 /// An optional whole number within bounds. Accepts "12" and Excel's "12.0".
 pub fn optional_int(s: &str, min: i64, max: i64) -> Result<Option<i64>, Problem> {
-    let Some(t) = optional(s) else { return Ok(None) };
+    let Some(t) = optional(s) else {
+        return Ok(None);
+    };
     let t = t.strip_suffix(".0").unwrap_or(t);
     let n: i64 = t.parse().map_err(|_| {
         if t.replace(',', ".").parse::<f64>().is_ok() {
@@ -147,10 +162,18 @@ pub fn optional_int(s: &str, min: i64, max: i64) -> Result<Option<i64>, Problem>
 
 /// An optional decimal within bounds. Accepts the Indonesian decimal comma.
 pub fn optional_decimal(s: &str, min: f64, max: f64) -> Result<Option<f64>, Problem> {
-    let Some(t) = optional(s) else { return Ok(None) };
-    let n: f64 = t.replace(',', ".").parse().map_err(|_| Problem::NotANumber)?;
+    let Some(t) = optional(s) else {
+        return Ok(None);
+    };
+    let n: f64 = t
+        .replace(',', ".")
+        .parse()
+        .map_err(|_| Problem::NotANumber)?;
     if !n.is_finite() || n < min || n > max {
-        return Err(Problem::OutOfRange { min: min as i64, max: max as i64 });
+        return Err(Problem::OutOfRange {
+            min: min as i64,
+            max: max as i64,
+        });
     }
     Ok(Some(n))
 }
@@ -167,7 +190,9 @@ pub fn flag(s: &str) -> Result<bool, Problem> {
 /// A loose e-mail check: one `@`, something on both sides, a dot in the domain.
 /// Deliverability is the mail server's business, not ours.
 pub fn optional_email(s: &str) -> Result<Option<String>, Problem> {
-    let Some(t) = optional(s) else { return Ok(None) };
+    let Some(t) = optional(s) else {
+        return Ok(None);
+    };
     let ok = t.len() <= 254
         && t.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
@@ -177,14 +202,20 @@ pub fn optional_email(s: &str) -> Result<Option<String>, Problem> {
                 && !t.contains(char::is_whitespace)
                 && !domain.contains('@')
         });
-    if ok { Ok(Some(t.to_string())) } else { Err(Problem::BadEmail) }
+    if ok {
+        Ok(Some(t.to_string()))
+    } else {
+        Err(Problem::BadEmail)
+    }
 }
 
 /// Indonesian phone numbers: digits with optional leading `+`, spaces and
 /// dashes, 8–15 digits. Stored as typed (normalised spacing) so people
 /// recognise their own number.
 pub fn optional_phone(s: &str) -> Result<Option<String>, Problem> {
-    let Some(t) = optional(s) else { return Ok(None) };
+    let Some(t) = optional(s) else {
+        return Ok(None);
+    };
     let digits = t.chars().filter(char::is_ascii_digit).count();
     let allowed = t
         .chars()
@@ -208,7 +239,10 @@ mod tests {
         assert_eq!(optional_int("", 0, 100), Ok(None));
         assert_eq!(optional_int("1,5", 0, 100), Err(Problem::NotAWholeNumber));
         assert_eq!(optional_int("dua", 0, 100), Err(Problem::NotANumber));
-        assert_eq!(optional_int("101", 0, 100), Err(Problem::OutOfRange { min: 0, max: 100 }));
+        assert_eq!(
+            optional_int("101", 0, 100),
+            Err(Problem::OutOfRange { min: 0, max: 100 })
+        );
     }
 
     #[test]
@@ -223,7 +257,10 @@ mod tests {
         assert_eq!(optional_email("a@b.id"), Ok(Some("a@b.id".into())));
         assert_eq!(optional_email("a@b"), Err(Problem::BadEmail));
         assert_eq!(optional_email("a b@c.id"), Err(Problem::BadEmail));
-        assert_eq!(optional_phone("+62 812-3456-7890"), Ok(Some("+62 812-3456-7890".into())));
+        assert_eq!(
+            optional_phone("+62 812-3456-7890"),
+            Ok(Some("+62 812-3456-7890".into()))
+        );
         assert_eq!(optional_phone("0812"), Err(Problem::BadPhone));
         assert_eq!(optional_phone("08x2345678"), Err(Problem::BadPhone));
     }
@@ -244,6 +281,9 @@ mod tests {
         let d = c.take("d", required_text("too long text", 3));
         assert!(a.is_none() && b.is_some() && d.is_none());
         assert_eq!(c.errors.0.len(), 2);
-        assert_eq!(c.errors.for_field("d").unwrap().problem, Problem::TooLong { max: 3 });
+        assert_eq!(
+            c.errors.for_field("d").unwrap().problem,
+            Problem::TooLong { max: 3 }
+        );
     }
 }

@@ -2,8 +2,8 @@
 //! public, school and house-of-worship libraries around them.
 
 use crate::field::{
-    Collector, Problem, flag, optional_decimal, optional_email, optional_int, optional_phone, optional_text,
-    required_text,
+    Collector, Problem, flag, optional_decimal, optional_email, optional_int, optional_phone,
+    optional_text, required_text,
 };
 use crate::ids::LibraryId;
 use crate::regions::{Level, RegionCode, RegionTree};
@@ -94,7 +94,8 @@ impl Npp {
     /// The kecamatan the number was issued in.
     pub fn district_code(&self) -> RegionCode {
         // Checked in `parse`: six ASCII digits.
-        RegionCode::parse(&self.0[..6]).unwrap_or_else(|_| unreachable!("NPP starts with six digits"))
+        RegionCode::parse(&self.0[..6])
+            .unwrap_or_else(|_| unreachable!("NPP starts with six digits"))
     }
 }
 
@@ -207,9 +208,16 @@ impl LibraryDraft {
     ///
     /// `this_year` bounds the cohort year; it is an argument so the rule has
     /// no clock of its own.
-    pub fn parse(f: &LibraryForm, regions: &RegionTree, this_year: i32) -> Result<LibraryDraft, crate::field::Invalid> {
+    pub fn parse(
+        f: &LibraryForm,
+        regions: &RegionTree,
+        this_year: i32,
+    ) -> Result<LibraryDraft, crate::field::Invalid> {
         let mut c = Collector::default();
-        let kind = c.take("kind", required_text(&f.kind, 40).and_then(|k| LibraryType::parse(&k)));
+        let kind = c.take(
+            "kind",
+            required_text(&f.kind, 40).and_then(|k| LibraryType::parse(&k)),
+        );
         let name = c.take("name", required_text(&f.name, 200));
         let npp = c.take(
             "npp",
@@ -219,16 +227,24 @@ impl LibraryDraft {
             },
         );
         let village_code = c.take("village_code", parse_village(&f.village_code, regions));
-        let address = c.take("address", optional_text(&f.address, 500)).map(Option::unwrap_or_default);
+        let address = c
+            .take("address", optional_text(&f.address, 500))
+            .map(Option::unwrap_or_default);
         let latitude = c.take("latitude", optional_decimal(&f.latitude, -11.5, 6.5));
         let longitude = c.take("longitude", optional_decimal(&f.longitude, 94.5, 141.5));
         let contact_name = c.take("contact_name", optional_text(&f.contact_name, 120));
         let phone = c.take("phone", optional_phone(&f.phone));
         let email = c.take("email", optional_email(&f.email));
         let opening_hours = c.take("opening_hours", optional_text(&f.opening_hours, 200));
-        let hours_per_day = c.take("hours_per_day", optional_decimal(&f.hours_per_day, 0.0, 24.0));
+        let hours_per_day = c.take(
+            "hours_per_day",
+            optional_decimal(&f.hours_per_day, 0.0, 24.0),
+        );
         let staff_count = c.take("staff_count", optional_int(&f.staff_count, 0, 10_000));
-        let floor_area_m2 = c.take("floor_area_m2", optional_decimal(&f.floor_area_m2, 0.0, 1_000_000.0));
+        let floor_area_m2 = c.take(
+            "floor_area_m2",
+            optional_decimal(&f.floor_area_m2, 0.0, 1_000_000.0),
+        );
         let computers = c.take("computers", optional_int(&f.computers, 0, 10_000));
         let has_internet = c.take("has_internet", flag(&f.has_internet));
         let participation = c.take(
@@ -238,13 +254,23 @@ impl LibraryDraft {
                 Some(p) => Participation::parse(p),
             },
         );
-        let cohort_year = c.take("cohort_year", optional_int(&f.cohort_year, 2018, i64::from(this_year) + 1));
+        let cohort_year = c.take(
+            "cohort_year",
+            optional_int(&f.cohort_year, 2018, i64::from(this_year) + 1),
+        );
 
         // Both coordinates or neither: half a point is no point on a map.
         if let (Some(lat), Some(lon)) = (latitude, longitude)
             && lat.is_some() != lon.is_some()
         {
-            c.errors.push(if lat.is_none() { "latitude" } else { "longitude" }, Problem::BadCoordinates);
+            c.errors.push(
+                if lat.is_none() {
+                    "latitude"
+                } else {
+                    "longitude"
+                },
+                Problem::BadCoordinates,
+            );
         }
         if let (Some(p), Some(y)) = (participation, cohort_year)
             && p != Participation::None
@@ -294,7 +320,9 @@ fn parse_village(s: &str, regions: &RegionTree) -> Result<RegionCode, Problem> {
     let t = crate::field::optional(s).ok_or(Problem::Required)?;
     let code = RegionCode::parse(t)?;
     if code.level() != Level::Village {
-        return Err(Problem::WrongRegionLevel { expected: Level::Village });
+        return Err(Problem::WrongRegionLevel {
+            expected: Level::Village,
+        });
     }
     if !regions.contains(&code) {
         return Err(Problem::UnknownRegion);
@@ -321,7 +349,11 @@ impl Library {
         LibraryForm {
             kind: d.kind.key().into(),
             name: d.name.clone(),
-            npp: d.npp.as_ref().map(|n| n.as_str().to_string()).unwrap_or_default(),
+            npp: d
+                .npp
+                .as_ref()
+                .map(|n| n.as_str().to_string())
+                .unwrap_or_default(),
             village_code: d.village_code.to_string(),
             address: d.address.clone(),
             latitude: num(d.latitude),
@@ -334,7 +366,11 @@ impl Library {
             staff_count: d.staff_count.map(|n| n.to_string()).unwrap_or_default(),
             floor_area_m2: num(d.floor_area_m2),
             computers: d.computers.to_string(),
-            has_internet: if d.has_internet { "true".into() } else { "false".into() },
+            has_internet: if d.has_internet {
+                "true".into()
+            } else {
+                "false".into()
+            },
             participation: d.participation.key().into(),
             cohort_year: d.cohort_year.map(|n| n.to_string()).unwrap_or_default(),
         }
@@ -401,23 +437,63 @@ mod tests {
         };
         let e = LibraryDraft::parse(&f, &tree(), 2026).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["kind", "name", "npp", "village_code", "email", "longitude", "cohort_year"]);
-        assert_eq!(e.for_field("village_code").unwrap().problem, Problem::UnknownRegion);
-        assert_eq!(e.for_field("longitude").unwrap().problem, Problem::BadCoordinates);
+        assert_eq!(
+            fields,
+            [
+                "kind",
+                "name",
+                "npp",
+                "village_code",
+                "email",
+                "longitude",
+                "cohort_year"
+            ]
+        );
+        assert_eq!(
+            e.for_field("village_code").unwrap().problem,
+            Problem::UnknownRegion
+        );
+        assert_eq!(
+            e.for_field("longitude").unwrap().problem,
+            Problem::BadCoordinates
+        );
     }
 
     #[test]
     fn village_must_be_a_village() {
-        let f = LibraryForm { village_code: "6105".into(), ..form() };
+        let f = LibraryForm {
+            village_code: "6105".into(),
+            ..form()
+        };
         let e = LibraryDraft::parse(&f, &tree(), 2026).unwrap_err();
-        assert_eq!(e.0[0].problem, Problem::WrongRegionLevel { expected: Level::Village });
+        assert_eq!(
+            e.0[0].problem,
+            Problem::WrongRegionLevel {
+                expected: Level::Village
+            }
+        );
     }
 
     #[test]
     fn npp_shape() {
-        assert_eq!(Npp::parse("6105 09 2D1 000001").unwrap().as_str(), "6105092D1000001");
-        assert_eq!(Npp::parse("6105092d1000001").unwrap().district_code().as_str(), "610509");
-        for bad in ["", "12345", "AB05092D1000001", "6105092D1000001XXXXXXX", "610509-2D1-00000#"] {
+        assert_eq!(
+            Npp::parse("6105 09 2D1 000001").unwrap().as_str(),
+            "6105092D1000001"
+        );
+        assert_eq!(
+            Npp::parse("6105092d1000001")
+                .unwrap()
+                .district_code()
+                .as_str(),
+            "610509"
+        );
+        for bad in [
+            "",
+            "12345",
+            "AB05092D1000001",
+            "6105092D1000001XXXXXXX",
+            "610509-2D1-00000#",
+        ] {
             assert_eq!(Npp::parse(bad), Err(Problem::BadNpp), "{bad}");
         }
     }
@@ -432,7 +508,10 @@ mod tests {
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
         };
-        assert_eq!(LibraryDraft::parse(&lib.to_form(), &tree(), 2026).unwrap(), d);
+        assert_eq!(
+            LibraryDraft::parse(&lib.to_form(), &tree(), 2026).unwrap(),
+            d
+        );
     }
 
     #[test]

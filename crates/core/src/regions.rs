@@ -151,7 +151,8 @@ impl RegionCode {
 
     /// The ancestor at `level`, if `self` is at or below it.
     pub fn at_level(&self, level: Level) -> Option<RegionCode> {
-        (self.0.len() >= level.code_len()).then(|| RegionCode(self.0[..level.code_len()].to_string()))
+        (self.0.len() >= level.code_len())
+            .then(|| RegionCode(self.0[..level.code_len()].to_string()))
     }
 
     pub fn village_kind(&self) -> Option<VillageKind> {
@@ -169,7 +170,11 @@ impl RegionCode {
         if self.0.len() < 4 {
             return None;
         }
-        Some(if self.0.as_bytes()[2] == b'7' { RegencyKind::Kota } else { RegencyKind::Kabupaten })
+        Some(if self.0.as_bytes()[2] == b'7' {
+            RegencyKind::Kota
+        } else {
+            RegencyKind::Kabupaten
+        })
     }
 
     /// "35.20.01.2001": how officials write codes.
@@ -333,11 +338,20 @@ impl RegionTree {
 
     /// Direct children of `code`, in code order (any level).
     pub fn children_of(&self, code: &RegionCode) -> Vec<&Region> {
-        let Some(child_level) = code.level().child() else { return vec![] };
+        let Some(child_level) = code.level().child() else {
+            return vec![];
+        };
         let (lo, hi) = code.subtree_range();
-        let start = self.regions.partition_point(|r| r.code.as_str() < lo.as_str());
-        let end = self.regions.partition_point(|r| r.code.as_str() < hi.as_str());
-        self.regions[start..end].iter().filter(|r| r.level() == child_level).collect()
+        let start = self
+            .regions
+            .partition_point(|r| r.code.as_str() < lo.as_str());
+        let end = self
+            .regions
+            .partition_point(|r| r.code.as_str() < hi.as_str());
+        self.regions[start..end]
+            .iter()
+            .filter(|r| r.level() == child_level)
+            .collect()
     }
 
     /// Number of regions at each level: (provinces, regencies, districts, villages).
@@ -378,8 +392,10 @@ impl RegionTree {
             Some(w) => {
                 let (lo, hi) = w.subtree_range();
                 (
-                    self.regions.partition_point(|r| r.code.as_str() < lo.as_str()),
-                    self.regions.partition_point(|r| r.code.as_str() < hi.as_str()),
+                    self.regions
+                        .partition_point(|r| r.code.as_str() < lo.as_str()),
+                    self.regions
+                        .partition_point(|r| r.code.as_str() < hi.as_str()),
                 )
             }
             None => (0, self.regions.len()),
@@ -400,11 +416,17 @@ impl RegionTree {
         }
         found.sort_by_key(|&(rank, i)| (rank, self.regions[i].level(), i));
         found.truncate(limit);
-        found.into_iter().map(|(_, i)| self.matched(&self.regions[i])).collect()
+        found
+            .into_iter()
+            .map(|(_, i)| self.matched(&self.regions[i]))
+            .collect()
     }
 
     fn matched<'a>(&'a self, r: &'a Region) -> RegionMatch<'a> {
-        RegionMatch { region: r, path: self.ancestors(&r.code) }
+        RegionMatch {
+            region: r,
+            path: self.ancestors(&r.code),
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Region> {
@@ -424,12 +446,19 @@ fn strip_prefix_word(key: &str) -> &str {
 }
 
 fn starts_a_word(key: &str, word: &str) -> bool {
-    key.match_indices(word).any(|(i, _)| i == 0 || key.as_bytes()[i - 1] == b' ')
+    key.match_indices(word)
+        .any(|(i, _)| i == 0 || key.as_bytes()[i - 1] == b' ')
 }
 
 /// Parses one row of the shipped CSVs (see data/wilayah/SOURCE.md) into a
 /// region. Pure: the caller reads the file.
-pub fn region_from_row(code: &str, name: &str, lat: &str, lon: &str, postal: Option<&str>) -> Result<Region, Problem> {
+pub fn region_from_row(
+    code: &str,
+    name: &str,
+    lat: &str,
+    lon: &str,
+    postal: Option<&str>,
+) -> Result<Region, Problem> {
     let code = RegionCode::parse(code)?;
     let coord = |s: &str| s.trim().parse::<f64>().ok();
     Ok(Region {
@@ -437,7 +466,10 @@ pub fn region_from_row(code: &str, name: &str, lat: &str, lon: &str, postal: Opt
         name: name.trim_end().to_string(),
         latitude: coord(lat),
         longitude: coord(lon),
-        postal_code: postal.map(str::trim).filter(|p| !p.is_empty()).map(str::to_string),
+        postal_code: postal
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
     })
 }
 
@@ -450,7 +482,13 @@ mod tests {
     }
 
     fn region(c: &str, name: &str) -> Region {
-        Region { code: code(c), name: name.into(), latitude: None, longitude: None, postal_code: None }
+        Region {
+            code: code(c),
+            name: name.into(),
+            latitude: None,
+            longitude: None,
+            postal_code: None,
+        }
     }
 
     fn sample() -> RegionTree {
@@ -472,8 +510,22 @@ mod tests {
     fn parses_plain_and_dotted_codes() {
         assert_eq!(code("35.20.01.2001"), code("3520012001"));
         assert_eq!(code(" 3520 ").as_str(), "3520");
-        for bad in ["", "3", "352", "35200", "35.2", "35.20.01.201", "3520012001x", "ab", "35..20"] {
-            assert_eq!(RegionCode::parse(bad), Err(Problem::BadRegionCode), "{bad:?}");
+        for bad in [
+            "",
+            "3",
+            "352",
+            "35200",
+            "35.2",
+            "35.20.01.201",
+            "3520012001x",
+            "ab",
+            "35..20",
+        ] {
+            assert_eq!(
+                RegionCode::parse(bad),
+                Err(Problem::BadRegionCode),
+                "{bad:?}"
+            );
         }
     }
 
@@ -501,9 +553,15 @@ mod tests {
 
     #[test]
     fn village_and_regency_kinds() {
-        assert_eq!(code("3520011001").village_kind(), Some(VillageKind::Kelurahan));
+        assert_eq!(
+            code("3520011001").village_kind(),
+            Some(VillageKind::Kelurahan)
+        );
         assert_eq!(code("3520012001").village_kind(), Some(VillageKind::Desa));
-        assert_eq!(code("9103013007").village_kind(), Some(VillageKind::DesaAdat));
+        assert_eq!(
+            code("9103013007").village_kind(),
+            Some(VillageKind::DesaAdat)
+        );
         assert_eq!(code("3520").village_kind(), None);
         assert_eq!(code("3577").regency_kind(), Some(RegencyKind::Kota));
         assert_eq!(code("3520").regency_kind(), Some(RegencyKind::Kabupaten));
@@ -518,7 +576,11 @@ mod tests {
     fn children_and_counts() {
         let t = sample();
         assert_eq!(t.roots().count(), 2);
-        let kids: Vec<_> = t.children_of(&code("61")).iter().map(|r| r.code.to_string()).collect();
+        let kids: Vec<_> = t
+            .children_of(&code("61"))
+            .iter()
+            .map(|r| r.code.to_string())
+            .collect();
         assert_eq!(kids, ["6105"]);
         assert_eq!(t.children_of(&code("610509")).len(), 2);
         assert_eq!(t.counts(), [2, 2, 2, 3]);
@@ -529,7 +591,10 @@ mod tests {
         let t = sample();
         let hits = t.search("Balai Sebut", None, None, 10);
         assert_eq!(hits.len(), 1);
-        assert_eq!(hits[0].path_label(), "Balai Sebut, Jangkang, Kabupaten Sanggau, Kalimantan Barat");
+        assert_eq!(
+            hits[0].path_label(),
+            "Balai Sebut, Jangkang, Kabupaten Sanggau, Kalimantan Barat"
+        );
         // Word prefixes, any order of typing progress.
         assert_eq!(t.search("balai seb", None, None, 10).len(), 1);
         // "sebut" starts a word in two names; mid-word matches do not count.
@@ -542,6 +607,9 @@ mod tests {
         let h = t.search("sebut baru", None, None, 10);
         assert_eq!(h[0].region.name, "SEBUT BARU");
         // Codes look up directly.
-        assert_eq!(t.search("61.05.09.2007", None, None, 10)[0].region.name, "BALAI SEBUT");
+        assert_eq!(
+            t.search("61.05.09.2007", None, None, 10)[0].region.name,
+            "BALAI SEBUT"
+        );
     }
 }

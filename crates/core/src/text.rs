@@ -90,7 +90,10 @@ mod tests {
     fn display_names() {
         assert_eq!(display_name("KABUPATEN SANGGAU"), "Kabupaten Sanggau");
         assert_eq!(display_name("LUBUK PAKAM I,II"), "Lubuk Pakam I,II");
-        assert_eq!(display_name("KOTA ADMINISTRASI JAKARTA UTARA "), "Kota Administrasi Jakarta Utara");
+        assert_eq!(
+            display_name("KOTA ADMINISTRASI JAKARTA UTARA "),
+            "Kota Administrasi Jakarta Utara"
+        );
         assert_eq!(display_name("DKI JAKARTA"), "DKI Jakarta");
         assert_eq!(display_name("SUNGAI-BULUH"), "Sungai-Buluh");
     }

@@ -63,9 +63,15 @@ impl Username {
     pub fn parse(s: &str) -> Result<Username, Problem> {
         let t = s.trim().to_lowercase();
         let ok = (3..=32).contains(&t.len())
-            && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+            && t.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+            })
             && t.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
-        if ok { Ok(Username(t)) } else { Err(Problem::BadUsername) }
+        if ok {
+            Ok(Username(t))
+        } else {
+            Err(Problem::BadUsername)
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -122,8 +128,13 @@ impl std::fmt::Debug for NewPassword {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Home {
     Nation,
-    Region { code: RegionCode },
-    Library { library_id: LibraryId, village_code: RegionCode },
+    Region {
+        code: RegionCode,
+    },
+    Library {
+        library_id: LibraryId,
+        village_code: RegionCode,
+    },
 }
 
 /// Where a record lives, for reach checks: its region, and its library when
@@ -209,15 +220,22 @@ impl Actor {
         match home {
             Home::Nation => matches!(self.home, Home::Nation),
             Home::Region { code } => self.reaches_region(code),
-            Home::Library { library_id, village_code } => {
-                self.reaches(&Place { region: village_code, library: Some(*library_id) })
-            }
+            Home::Library {
+                library_id,
+                village_code,
+            } => self.reaches(&Place {
+                region: village_code,
+                library: Some(*library_id),
+            }),
         }
     }
 
     /// May this actor read the audit trail (filtered to reach)?
     pub fn may_read_audit(&self) -> bool {
-        matches!(self.role, Role::National | Role::Province | Role::District | Role::Manager)
+        matches!(
+            self.role,
+            Role::National | Role::Province | Role::District | Role::Manager
+        )
     }
 }
 
@@ -257,7 +275,10 @@ impl UserDraft {
         let full_name = c.take("full_name", required_text(&f.full_name, 120));
         let email = c.take("email", optional_email(&f.email));
         let phone = c.take("phone", optional_phone(&f.phone));
-        let role = c.take("role", required_text(&f.role, 20).and_then(|r| Role::parse(&r)));
+        let role = c.take(
+            "role",
+            required_text(&f.role, 20).and_then(|r| Role::parse(&r)),
+        );
         let region_code = c.take(
             "region_code",
             match crate::field::optional(&f.region_code) {
@@ -286,9 +307,9 @@ impl UserDraft {
                 Role::Province | Role::District | Role::Facilitator => {
                     match (region, role.region_level()) {
                         (None, _) => c.errors.push("region_code", Problem::Required),
-                        (Some(r), Some(level)) if r.level() != level => {
-                            c.errors.push("region_code", Problem::WrongRegionLevel { expected: level })
-                        }
+                        (Some(r), Some(level)) if r.level() != level => c
+                            .errors
+                            .push("region_code", Problem::WrongRegionLevel { expected: level }),
                         _ => {}
                     }
                     if library.is_some() {
@@ -326,7 +347,11 @@ impl UserDraft {
 }
 
 /// Optional free text fields shared by profile edits.
-pub fn parse_profile(full_name: &str, email: &str, phone: &str) -> Result<(String, Option<String>, Option<String>), Invalid> {
+pub fn parse_profile(
+    full_name: &str,
+    email: &str,
+    phone: &str,
+) -> Result<(String, Option<String>, Option<String>), Invalid> {
     let mut c = Collector::default();
     let n = c.take("full_name", required_text(full_name, 120));
     let e = c.take("email", optional_email(email));
@@ -346,12 +371,22 @@ mod tests {
     }
 
     fn actor(role: Role, home: Home) -> Actor {
-        Actor { id: UserId::new(), username: "u".into(), full_name: "U".into(), role, home, assigned: vec![] }
+        Actor {
+            id: UserId::new(),
+            username: "u".into(),
+            full_name: "U".into(),
+            role,
+            home,
+            assigned: vec![],
+        }
     }
 
     #[test]
     fn usernames() {
-        assert_eq!(Username::parse(" Sari.Dewi ").unwrap().as_str(), "sari.dewi");
+        assert_eq!(
+            Username::parse(" Sari.Dewi ").unwrap().as_str(),
+            "sari.dewi"
+        );
         for bad in ["ab", "-abc", "sari dewi", "sári", &"x".repeat(33)] {
             assert!(Username::parse(bad).is_err(), "{bad}");
         }
@@ -360,9 +395,18 @@ mod tests {
     #[test]
     fn passwords() {
         assert!(NewPassword::parse("panjang sekali", "sari").is_ok());
-        assert_eq!(NewPassword::parse("pendek", "sari").err(), Some(Problem::PasswordTooShort { min: 10 }));
-        assert_eq!(NewPassword::parse("sari.dewi1", "sari.dewi1").err(), Some(Problem::PasswordSameAsUsername));
-        assert_eq!(format!("{:?}", NewPassword::parse("rahasia-sekali", "x").unwrap()), "NewPassword(***)");
+        assert_eq!(
+            NewPassword::parse("pendek", "sari").err(),
+            Some(Problem::PasswordTooShort { min: 10 })
+        );
+        assert_eq!(
+            NewPassword::parse("sari.dewi1", "sari.dewi1").err(),
+            Some(Problem::PasswordSameAsUsername)
+        );
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("rahasia-sekali", "x").unwrap()),
+            "NewPassword(***)"
+        );
     }
 
     #[test]
@@ -371,15 +415,27 @@ mod tests {
         let other_lib = LibraryId::new();
         let v_magetan = rc("3520012001");
         let v_sanggau = rc("6105092007");
-        let at_magetan = Place { region: &v_magetan, library: Some(magetan_lib) };
-        let at_sanggau = Place { region: &v_sanggau, library: Some(other_lib) };
+        let at_magetan = Place {
+            region: &v_magetan,
+            library: Some(magetan_lib),
+        };
+        let at_sanggau = Place {
+            region: &v_sanggau,
+            library: Some(other_lib),
+        };
 
         let nat = actor(Role::National, Home::Nation);
         let prov = actor(Role::Province, Home::Region { code: rc("35") });
         let dist = actor(Role::District, Home::Region { code: rc("3520") });
         let mut fac = actor(Role::Facilitator, Home::Region { code: rc("3520") });
         fac.assigned = vec![magetan_lib];
-        let mgr = actor(Role::Manager, Home::Library { library_id: magetan_lib, village_code: v_magetan.clone() });
+        let mgr = actor(
+            Role::Manager,
+            Home::Library {
+                library_id: magetan_lib,
+                village_code: v_magetan.clone(),
+            },
+        );
 
         for a in [&nat, &prov, &dist, &fac, &mgr] {
             assert!(a.reaches(&at_magetan), "{:?}", a.role);
@@ -389,7 +445,10 @@ mod tests {
         }
         assert!(nat.reaches(&at_sanggau));
         // A facilitator reaches assigned libraries, not the whole district.
-        let unassigned = Place { region: &v_magetan, library: Some(other_lib) };
+        let unassigned = Place {
+            region: &v_magetan,
+            library: Some(other_lib),
+        };
         assert!(!fac.reaches(&unassigned));
         assert!(dist.reaches(&unassigned));
         // Region-level records are for officers.
@@ -408,16 +467,46 @@ mod tests {
         let lib = LibraryId::new();
         let v = rc("3520012001");
         let dist = actor(Role::District, Home::Region { code: rc("3520") });
-        let mgr = actor(Role::Manager, Home::Library { library_id: lib, village_code: v.clone() });
-        assert!(dist.may_manage_user(Role::Manager, &Home::Library { library_id: lib, village_code: v.clone() }));
+        let mgr = actor(
+            Role::Manager,
+            Home::Library {
+                library_id: lib,
+                village_code: v.clone(),
+            },
+        );
+        assert!(dist.may_manage_user(
+            Role::Manager,
+            &Home::Library {
+                library_id: lib,
+                village_code: v.clone()
+            }
+        ));
         assert!(dist.may_manage_user(Role::District, &Home::Region { code: rc("3520") }));
         assert!(!dist.may_manage_user(Role::District, &Home::Region { code: rc("3521") }));
         assert!(!dist.may_manage_user(Role::Province, &Home::Region { code: rc("35") }));
         assert!(!dist.may_manage_user(Role::National, &Home::Nation));
-        assert!(mgr.may_manage_user(Role::Staff, &Home::Library { library_id: lib, village_code: v.clone() }));
-        assert!(!mgr.may_manage_user(Role::Manager, &Home::Library { library_id: lib, village_code: v.clone() }));
+        assert!(mgr.may_manage_user(
+            Role::Staff,
+            &Home::Library {
+                library_id: lib,
+                village_code: v.clone()
+            }
+        ));
+        assert!(!mgr.may_manage_user(
+            Role::Manager,
+            &Home::Library {
+                library_id: lib,
+                village_code: v.clone()
+            }
+        ));
         let other = LibraryId::new();
-        assert!(!mgr.may_manage_user(Role::Staff, &Home::Library { library_id: other, village_code: v }));
+        assert!(!mgr.may_manage_user(
+            Role::Staff,
+            &Home::Library {
+                library_id: other,
+                village_code: v
+            }
+        ));
     }
 
     #[test]
@@ -431,12 +520,30 @@ mod tests {
         };
         let e = UserDraft::parse(&base).unwrap_err();
         assert_eq!(e.0[0].field, "region_code");
-        assert_eq!(e.0[0].problem, Problem::WrongRegionLevel { expected: Level::Regency });
-        let ok = UserDraft::parse(&UserForm { region_code: "3520".into(), ..base.clone() }).unwrap();
+        assert_eq!(
+            e.0[0].problem,
+            Problem::WrongRegionLevel {
+                expected: Level::Regency
+            }
+        );
+        let ok = UserDraft::parse(&UserForm {
+            region_code: "3520".into(),
+            ..base.clone()
+        })
+        .unwrap();
         assert_eq!(ok.region_code, Some(rc("3520")));
-        let e = UserDraft::parse(&UserForm { role: "staff".into(), region_code: "".into(), ..base.clone() }).unwrap_err();
+        let e = UserDraft::parse(&UserForm {
+            role: "staff".into(),
+            region_code: "".into(),
+            ..base.clone()
+        })
+        .unwrap_err();
         assert_eq!(e.0[0].field, "library_id");
-        let e = UserDraft::parse(&UserForm { role: "national".into(), ..base }).unwrap_err();
+        let e = UserDraft::parse(&UserForm {
+            role: "national".into(),
+            ..base
+        })
+        .unwrap_err();
         assert_eq!(e.0[0].problem, Problem::NotAllowedHere);
     }
 }

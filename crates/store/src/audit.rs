@@ -42,7 +42,9 @@ pub fn record(conn: &mut DbConn, by: &ActorRef, change: Change) -> StoreResult<(
         summary: change.summary,
         details: change.details,
     };
-    diesel::insert_into(audit_log::table).values(&row).execute(conn)?;
+    diesel::insert_into(audit_log::table)
+        .values(&row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -61,7 +63,9 @@ fn filtered<'a>(reach: &'a Reach, q: &'a AuditQuery) -> audit_log::BoxedQuery<'a
         Reach::Everything => {}
         Reach::Region(r) => {
             let (lo, hi) = r.subtree_range();
-            query = query.filter(audit_log::region_code.ge(lo)).filter(audit_log::region_code.lt(hi));
+            query = query
+                .filter(audit_log::region_code.ge(lo))
+                .filter(audit_log::region_code.lt(hi));
         }
         Reach::Libraries(ids) => {
             let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
@@ -92,5 +96,10 @@ pub fn list(conn: &mut DbConn, reach: &Reach, q: &AuditQuery) -> StoreResult<Pag
         .offset((page - 1) * per_page)
         .select(AuditEntry::as_select())
         .load(conn)?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

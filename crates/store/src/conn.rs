@@ -54,7 +54,9 @@ impl Target {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
                 Ok(Target::Postgres(u.to_string()))
             }
-            Some(u) if u.starts_with("sqlite://") => Ok(Target::Sqlite(PathBuf::from(&u["sqlite://".len()..]))),
+            Some(u) if u.starts_with("sqlite://") => {
+                Ok(Target::Sqlite(PathBuf::from(&u["sqlite://".len()..])))
+            }
             Some(u) => Err(StoreError::Connection(format!(
                 "unsupported database URL {:?}: use postgres://… or sqlite://PATH",
                 redact(u)
@@ -83,8 +85,12 @@ impl std::fmt::Debug for Target {
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_string() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_string(),
@@ -105,12 +111,14 @@ impl ManageConnection for Manager {
             Target::Postgres(url) => {
                 let mut c = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
                 // Timestamps are stored as UTC wall time.
-                c.batch_execute("SET TIME ZONE 'UTC'").map_err(r2d2::Error::QueryError)?;
+                c.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Pg(c))
             }
             Target::Sqlite(path) => {
                 let url = path.to_string_lossy();
-                let mut c = SqliteConnection::establish(&url).map_err(r2d2::Error::ConnectionError)?;
+                let mut c =
+                    SqliteConnection::establish(&url).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run while one writer writes; NORMAL sync is
                 // durable across application crashes and fast on cheap disks;
                 // busy_timeout makes writers queue instead of failing.
@@ -126,7 +134,10 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        diesel::sql_query("SELECT 1").execute(conn).map(|_| ()).map_err(r2d2::Error::QueryError)
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -157,10 +168,13 @@ impl Db {
             && let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Connection(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Connection(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
-        let manager = Manager { target: target.clone() };
+        let manager = Manager {
+            target: target.clone(),
+        };
         // SQLite has one writer at a time; more connections only help
         // readers. PostgreSQL gets a pool sized for a small server.
         let size = match target {
@@ -173,7 +187,10 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| StoreError::Connection(e.to_string()))?;
-        let db = Db { pool, backend: target.backend() };
+        let db = Db {
+            pool,
+            backend: target.backend(),
+        };
         db.migrate()?;
         Ok(db)
     }
@@ -183,14 +200,18 @@ impl Db {
     }
 
     pub fn conn(&self) -> StoreResult<Conn> {
-        self.pool.get().map_err(|e| StoreError::Connection(e.to_string()))
+        self.pool
+            .get()
+            .map_err(|e| StoreError::Connection(e.to_string()))
     }
 
     fn migrate(&self) -> StoreResult<()> {
         let mut conn = self.conn()?;
         let applied = match &mut *conn {
             DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConn::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         }
         .map_err(|e| StoreError::Migration(e.to_string()))?;
         if applied > 0 {
@@ -219,7 +240,10 @@ macro_rules! on_backend {
 /// lock up front, so two writers queue on `busy_timeout` instead of both
 /// reading, then one failing to upgrade its lock with SQLITE_BUSY — the
 /// classic lost-update trap under concurrent scans.
-pub fn write_tx<T, E>(conn: &mut DbConn, f: impl FnOnce(&mut DbConn) -> Result<T, E>) -> Result<T, E>
+pub fn write_tx<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
 where
     E: From<diesel::result::Error>,
 {
@@ -247,13 +271,25 @@ mod tests {
 
     #[test]
     fn urls_are_redacted() {
-        assert_eq!(redact("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:pw@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         let t = Target::from_args(Some("postgresql://a:b@c/d"), Path::new("x")).unwrap();
         assert_eq!(format!("{t:?}"), "postgresql://a:***@c/d");
         assert!(Target::from_args(Some("mysql://x"), Path::new("x")).is_err());
-        assert_eq!(Target::from_args(None, Path::new("d")).unwrap(), Target::Sqlite(PathBuf::from("d/lentera.db")));
+        assert_eq!(
+            Target::from_args(None, Path::new("d")).unwrap(),
+            Target::Sqlite(PathBuf::from("d/lentera.db"))
+        );
     }
+}
+
+/// A round trip to the database, for health checks.
+pub fn ping(conn: &mut DbConn) -> StoreResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
 }
 
 /// The backend type Diesel generated for [`DbConn`]; boxed queries name it.

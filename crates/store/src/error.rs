@@ -30,14 +30,23 @@ pub type StoreResult<T> = Result<T, StoreError>;
 impl StoreError {
     /// Maps a unique-constraint violation to a field error, so "NPP already
     /// used" reaches the user as a message on the NPP field, not a 500.
-    pub fn unique_to_field(e: diesel::result::Error, field_for: impl Fn(&str) -> &'static str) -> StoreError {
+    pub fn unique_to_field(
+        e: diesel::result::Error,
+        field_for: impl Fn(&str) -> &'static str,
+    ) -> StoreError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 // PostgreSQL names the constraint; SQLite names the columns
                 // in the message ("UNIQUE constraint failed: libraries.npp").
-                let hint = info.constraint_name().map(str::to_string).unwrap_or_else(|| info.message().to_string());
-                StoreError::Invalid(Invalid::one(field_for(&hint), lentera_core::field::Problem::Duplicate))
+                let hint = info
+                    .constraint_name()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| info.message().to_string());
+                StoreError::Invalid(Invalid::one(
+                    field_for(&hint),
+                    lentera_core::field::Problem::Duplicate,
+                ))
             }
             e => StoreError::Db(e),
         }

@@ -43,7 +43,13 @@ struct LibraryRow {
 }
 
 impl LibraryRow {
-    fn new(id: LibraryId, d: &LibraryDraft, active: bool, created_at: NaiveDateTime, updated_at: NaiveDateTime) -> Self {
+    fn new(
+        id: LibraryId,
+        d: &LibraryDraft,
+        active: bool,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+    ) -> Self {
         LibraryRow {
             id: id.to_string(),
             kind: d.kind.key().to_string(),
@@ -78,8 +84,14 @@ impl LibraryRow {
             details: LibraryDraft {
                 kind: LibraryType::parse(&self.kind).map_err(|_| bad("kind"))?,
                 name: self.name.clone(),
-                npp: self.npp.as_deref().map(Npp::parse).transpose().map_err(|_| bad("npp"))?,
-                village_code: RegionCode::parse(&self.village_code).map_err(|_| bad("village_code"))?,
+                npp: self
+                    .npp
+                    .as_deref()
+                    .map(Npp::parse)
+                    .transpose()
+                    .map_err(|_| bad("npp"))?,
+                village_code: RegionCode::parse(&self.village_code)
+                    .map_err(|_| bad("village_code"))?,
                 address: self.address.clone(),
                 latitude: self.latitude,
                 longitude: self.longitude,
@@ -92,7 +104,8 @@ impl LibraryRow {
                 floor_area_m2: self.floor_area_m2,
                 computers: self.computers,
                 has_internet: self.has_internet,
-                participation: Participation::parse(&self.participation).map_err(|_| bad("participation"))?,
+                participation: Participation::parse(&self.participation)
+                    .map_err(|_| bad("participation"))?,
                 cohort_year: self.cohort_year,
             },
             active: self.active,
@@ -163,17 +176,29 @@ pub fn update(
 
 /// Deactivates (closed, merged) or reactivates a library. Nothing is deleted:
 /// its history stays in reports.
-pub fn set_active(conn: &mut DbConn, by: &ActorRef, id: LibraryId, active: bool) -> StoreResult<Library> {
+pub fn set_active(
+    conn: &mut DbConn,
+    by: &ActorRef,
+    id: LibraryId,
+    active: bool,
+) -> StoreResult<Library> {
     write_tx(conn, |conn| {
         let before = get(conn, id)?;
         if before.active == active {
             return Ok(before);
         }
         diesel::update(libraries::table.find(id.to_string()))
-            .set((libraries::active.eq(active), libraries::updated_at.eq(now())))
+            .set((
+                libraries::active.eq(active),
+                libraries::updated_at.eq(now()),
+            ))
             .execute(conn)?;
         let lib = get(conn, id)?;
-        let action = if active { "library.reactivate" } else { "library.deactivate" };
+        let action = if active {
+            "library.reactivate"
+        } else {
+            "library.deactivate"
+        };
         audit::record(conn, by, change(action, &lib, None))?;
         Ok(lib)
     })
@@ -260,7 +285,9 @@ fn in_region<'a>(
     region: &RegionCode,
 ) -> libraries::BoxedQuery<'a, Dialect> {
     let (lo, hi) = region.subtree_range();
-    query.filter(libraries::village_code.ge(lo)).filter(libraries::village_code.lt(hi))
+    query
+        .filter(libraries::village_code.ge(lo))
+        .filter(libraries::village_code.lt(hi))
 }
 
 fn filtered<'a>(q: &'a LibraryQuery) -> libraries::BoxedQuery<'a, Dialect> {
@@ -269,7 +296,8 @@ fn filtered<'a>(q: &'a LibraryQuery) -> libraries::BoxedQuery<'a, Dialect> {
         Reach::Everything => {}
         Reach::Region(r) => query = in_region(query, r),
         Reach::Libraries(ids) => {
-            query = query.filter(libraries::id.eq_any(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()))
+            query = query
+                .filter(libraries::id.eq_any(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()))
         }
     }
     if let Some(r) = &q.region {
@@ -277,9 +305,17 @@ fn filtered<'a>(q: &'a LibraryQuery) -> libraries::BoxedQuery<'a, Dialect> {
     }
     if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let key = format!("%{}%", search_key(t).replace(['%', '_'], ""));
-        let npp: String = t.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase();
+        let npp: String = t
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_uppercase();
         if npp.len() >= 4 {
-            query = query.filter(libraries::name_key.like(key).or(libraries::npp.like(format!("{npp}%"))));
+            query = query.filter(
+                libraries::name_key
+                    .like(key)
+                    .or(libraries::npp.like(format!("{npp}%"))),
+            );
         } else {
             query = query.filter(libraries::name_key.like(key));
         }
@@ -310,5 +346,10 @@ pub fn list(conn: &mut DbConn, q: &LibraryQuery) -> StoreResult<Page<Library>> {
         .into_iter()
         .map(LibraryRow::into_library)
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

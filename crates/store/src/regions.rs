@@ -45,7 +45,8 @@ impl RegionRow {
 
     fn into_region(self) -> StoreResult<Region> {
         Ok(Region {
-            code: RegionCode::parse(&self.code).map_err(|_| StoreError::Data(format!("bad region code {}", self.code)))?,
+            code: RegionCode::parse(&self.code)
+                .map_err(|_| StoreError::Data(format!("bad region code {}", self.code)))?,
             name: self.name,
             latitude: self.latitude,
             longitude: self.longitude,
@@ -65,7 +66,9 @@ pub fn shipped(keep: &dyn Fn(&RegionCode) -> bool) -> StoreResult<Vec<Region>> {
         ("districts.csv", DISTRICTS),
         ("villages.csv", VILLAGES),
     ] {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
         for (i, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| StoreError::Data(format!("{file} row {}: {e}", i + 2)))?;
             let field = |n: usize| rec.get(n).unwrap_or("");
@@ -75,12 +78,17 @@ pub fn shipped(keep: &dyn Fn(&RegionCode) -> bool) -> StoreResult<Vec<Region>> {
             } else {
                 region_from_row(field(0), field(2), field(3), field(4), rec.get(5))
             }
-            .map_err(|_| StoreError::Data(format!("{file} row {}: bad code {:?}", i + 2, field(0))))?;
+            .map_err(|_| {
+                StoreError::Data(format!("{file} row {}: bad code {:?}", i + 2, field(0)))
+            })?;
             out.push(region);
         }
     }
-    let wanted: std::collections::HashSet<RegionCode> =
-        out.iter().filter(|r| keep(&r.code)).flat_map(|r| r.code.lineage()).collect();
+    let wanted: std::collections::HashSet<RegionCode> = out
+        .iter()
+        .filter(|r| keep(&r.code))
+        .flat_map(|r| r.code.lineage())
+        .collect();
     out.retain(|r| wanted.contains(&r.code));
     Ok(out)
 }
@@ -98,7 +106,9 @@ pub fn load_if_empty(conn: &mut DbConn, keep: &dyn Fn(&RegionCode) -> bool) -> S
         // 1,000 rows × 7 binds stays under both backends' bind limits.
         let rows: Vec<RegionRow> = all.iter().map(RegionRow::from_region).collect();
         for chunk in rows.chunks(1000) {
-            crate::on_backend!(&mut *conn, |c| diesel::insert_into(regions::table).values(chunk).execute(c))?;
+            crate::on_backend!(&mut *conn, |c| diesel::insert_into(regions::table)
+                .values(chunk)
+                .execute(c))?;
         }
         diesel::insert_into(meta::table)
             .values((meta::key.eq("regions_dataset"), meta::value.eq(DATASET)))
@@ -110,16 +120,24 @@ pub fn load_if_empty(conn: &mut DbConn, keep: &dyn Fn(&RegionCode) -> bool) -> S
 
 /// Every region, for the in-memory tree.
 pub fn tree(conn: &mut DbConn) -> StoreResult<RegionTree> {
-    let rows: Vec<RegionRow> = regions::table.select(RegionRow::as_select()).order(regions::code).load(conn)?;
-    let regions = rows.into_iter().map(RegionRow::into_region).collect::<StoreResult<Vec<_>>>()?;
+    let rows: Vec<RegionRow> = regions::table
+        .select(RegionRow::as_select())
+        .order(regions::code)
+        .load(conn)?;
+    let regions = rows
+        .into_iter()
+        .map(RegionRow::into_region)
+        .collect::<StoreResult<Vec<_>>>()?;
     RegionTree::new(regions).map_err(StoreError::Data)
 }
 
 /// Number of regions per level, counted by the database:
 /// [provinces, regencies, districts, villages].
 pub fn counts(conn: &mut DbConn) -> StoreResult<[i64; 4]> {
-    let rows: Vec<(i16, i64)> =
-        regions::table.group_by(regions::level).select((regions::level, diesel::dsl::count_star())).load(conn)?;
+    let rows: Vec<(i16, i64)> = regions::table
+        .group_by(regions::level)
+        .select((regions::level, diesel::dsl::count_star()))
+        .load(conn)?;
     let mut out = [0; 4];
     for (level, n) in rows {
         if (1..=4).contains(&level) {

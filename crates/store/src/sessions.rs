@@ -25,12 +25,18 @@ pub struct Session {
 }
 
 pub fn create(conn: &mut DbConn, s: &Session) -> StoreResult<()> {
-    diesel::insert_into(sessions::table).values(s).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values(s)
+        .execute(conn)?;
     Ok(())
 }
 
 /// The live session with this token hash.
-pub fn find(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> StoreResult<Option<Session>> {
+pub fn find(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> StoreResult<Option<Session>> {
     Ok(sessions::table
         .find(token_hash)
         .filter(sessions::expires_at.gt(now))
@@ -41,9 +47,17 @@ pub fn find(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime) -> StoreRes
 
 /// Slides the expiry forward. Callers do this at most every few minutes so
 /// reading a page does not cost a write.
-pub fn touch(conn: &mut DbConn, token_hash: &str, now: NaiveDateTime, expires_at: NaiveDateTime) -> StoreResult<()> {
+pub fn touch(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> StoreResult<()> {
     diesel::update(sessions::table.find(token_hash))
-        .set((sessions::last_seen_at.eq(now), sessions::expires_at.eq(expires_at)))
+        .set((
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(expires_at),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -55,14 +69,19 @@ pub fn delete(conn: &mut DbConn, token_hash: &str) -> StoreResult<()> {
 
 /// Ends every session of a user: after a password reset or deactivation.
 pub fn delete_for_user(conn: &mut DbConn, user: UserId) -> StoreResult<usize> {
-    Ok(diesel::delete(sessions::table.filter(sessions::user_id.eq(user.to_string()))).execute(conn)?)
+    Ok(
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user.to_string())))
+            .execute(conn)?,
+    )
 }
 
 /// Ends every session of a user except one: "sign out other devices" after a
 /// password change.
 pub fn delete_others(conn: &mut DbConn, user: UserId, keep_hash: &str) -> StoreResult<usize> {
     Ok(diesel::delete(
-        sessions::table.filter(sessions::user_id.eq(user.to_string())).filter(sessions::token_hash.ne(keep_hash)),
+        sessions::table
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::token_hash.ne(keep_hash)),
     )
     .execute(conn)?)
 }

@@ -14,7 +14,9 @@ use std::path::PathBuf;
 
 /// Regencies the test region subset keeps: the demo events' districts and a
 /// few neighbours to test reach against.
-pub const TEST_REGENCIES: &[&str] = &["3520", "3578", "6103", "6171", "5371", "1571", "6271", "3519"];
+pub const TEST_REGENCIES: &[&str] = &[
+    "3520", "3578", "6103", "6171", "5371", "1571", "6271", "3519",
+];
 
 pub fn keep_test_regions(code: &RegionCode) -> bool {
     TEST_REGENCIES.iter().any(|r| code.as_str().starts_with(r))
@@ -48,7 +50,8 @@ impl Drop for TestDb {
 }
 
 pub fn pg_admin_url() -> String {
-    std::env::var("LENTERA_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("LENTERA_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 fn in_ci() -> bool {
@@ -77,23 +80,38 @@ pub fn empty(backend: Backend) -> Option<TestDb> {
         Backend::Sqlite => {
             let path = std::env::temp_dir().join(format!("lentera-{name}.db"));
             let db = Db::open(&Target::Sqlite(path.clone())).expect("open test sqlite");
-            Some(TestDb { db, cleanup: Cleanup::File(path) })
+            Some(TestDb {
+                db,
+                cleanup: Cleanup::File(path),
+            })
         }
         Backend::Postgres => {
             let admin_url = pg_admin_url();
             let mut admin = match PgConnection::establish(&admin_url) {
                 Ok(c) => c,
-                Err(e) if in_ci() => panic!("PostgreSQL unreachable at {admin_url} under CI=true: {e}"),
+                Err(e) if in_ci() => {
+                    panic!("PostgreSQL unreachable at {admin_url} under CI=true: {e}")
+                }
                 Err(e) => {
-                    eprintln!("note: PostgreSQL unreachable ({e}); skipping the PostgreSQL half of this test");
+                    eprintln!(
+                        "note: PostgreSQL unreachable ({e}); skipping the PostgreSQL half of this test"
+                    );
                     return None;
                 }
             };
-            admin.batch_execute(&format!("CREATE SCHEMA {name}")).expect("create test schema");
+            admin
+                .batch_execute(&format!("CREATE SCHEMA {name}"))
+                .expect("create test schema");
             let sep = if admin_url.contains('?') { '&' } else { '?' };
             let url = format!("{admin_url}{sep}options=-csearch_path%3D{name}");
             let db = Db::open(&Target::Postgres(url)).expect("open test postgres");
-            Some(TestDb { db, cleanup: Cleanup::Schema { admin_url, schema: name } })
+            Some(TestDb {
+                db,
+                cleanup: Cleanup::Schema {
+                    admin_url,
+                    schema: name,
+                },
+            })
         }
     }
 }

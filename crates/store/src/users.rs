@@ -56,8 +56,18 @@ impl UserRow {
         Ok(User {
             id: UserId::parse(&self.id).map_err(|_| bad("id"))?,
             role: Role::parse(&self.role).map_err(|_| bad("role"))?,
-            region_code: self.region_code.as_deref().map(RegionCode::parse).transpose().map_err(|_| bad("region"))?,
-            library_id: self.library_id.as_deref().map(LibraryId::parse).transpose().map_err(|_| bad("library"))?,
+            region_code: self
+                .region_code
+                .as_deref()
+                .map(RegionCode::parse)
+                .transpose()
+                .map_err(|_| bad("region"))?,
+            library_id: self
+                .library_id
+                .as_deref()
+                .map(LibraryId::parse)
+                .transpose()
+                .map_err(|_| bad("library"))?,
             username: self.username,
             full_name: self.full_name,
             email: self.email,
@@ -77,8 +87,10 @@ pub fn home_of(conn: &mut DbConn, u: &User) -> StoreResult<Home> {
     Ok(match (u.role, &u.region_code, u.library_id) {
         (Role::National, _, _) => Home::Nation,
         (Role::Manager | Role::Staff, _, Some(lib)) => {
-            let village: String =
-                libraries::table.find(lib.to_string()).select(libraries::village_code).first(conn)?;
+            let village: String = libraries::table
+                .find(lib.to_string())
+                .select(libraries::village_code)
+                .first(conn)?;
             Home::Library {
                 library_id: lib,
                 village_code: RegionCode::parse(&village)
@@ -93,15 +105,34 @@ pub fn home_of(conn: &mut DbConn, u: &User) -> StoreResult<Home> {
 /// Builds the [`Actor`] every rule checks, with a facilitator's assignments.
 pub fn actor(conn: &mut DbConn, u: &User) -> StoreResult<Actor> {
     let home = home_of(conn, u)?;
-    let assigned = if u.role == Role::Facilitator { assignments(conn, u.id)? } else { vec![] };
-    Ok(Actor { id: u.id, username: u.username.clone(), full_name: u.full_name.clone(), role: u.role, home, assigned })
+    let assigned = if u.role == Role::Facilitator {
+        assignments(conn, u.id)?
+    } else {
+        vec![]
+    };
+    Ok(Actor {
+        id: u.id,
+        username: u.username.clone(),
+        full_name: u.full_name.clone(),
+        role: u.role,
+        home,
+        assigned,
+    })
 }
 
-fn change(action: &'static str, conn: &mut DbConn, u: &User, details: Option<String>) -> StoreResult<Change> {
+fn change(
+    action: &'static str,
+    conn: &mut DbConn,
+    u: &User,
+    details: Option<String>,
+) -> StoreResult<Change> {
     let (region, library) = match home_of(conn, u)? {
         Home::Nation => (None, None),
         Home::Region { code } => (Some(code), None),
-        Home::Library { library_id, village_code } => (Some(village_code), Some(library_id)),
+        Home::Library {
+            library_id,
+            village_code,
+        } => (Some(village_code), Some(library_id)),
     };
     Ok(Change {
         action,
@@ -125,14 +156,19 @@ pub fn create(
 ) -> StoreResult<User> {
     write_tx(conn, |conn| {
         if let Some(lib) = d.library_id {
-            let exists: i64 = libraries::table.find(lib.to_string()).count().get_result(conn)?;
+            let exists: i64 = libraries::table
+                .find(lib.to_string())
+                .count()
+                .get_result(conn)?;
             if exists == 0 {
                 return Err(Invalid::one("library_id", Problem::UnknownChoice).into());
             }
         }
         if let Some(code) = &d.region_code {
-            let exists: i64 =
-                crate::schema::regions::table.find(code.as_str()).count().get_result(conn)?;
+            let exists: i64 = crate::schema::regions::table
+                .find(code.as_str())
+                .count()
+                .get_result(conn)?;
             if exists == 0 {
                 return Err(Invalid::one("region_code", Problem::UnknownRegion).into());
             }
@@ -185,7 +221,10 @@ pub fn with_hash(conn: &mut DbConn, username: &str) -> StoreResult<Option<(User,
 }
 
 pub fn password_hash(conn: &mut DbConn, id: UserId) -> StoreResult<String> {
-    Ok(users::table.find(id.to_string()).select(users::password_hash).first(conn)?)
+    Ok(users::table
+        .find(id.to_string())
+        .select(users::password_hash)
+        .first(conn)?)
 }
 
 pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
@@ -193,7 +232,9 @@ pub fn count(conn: &mut DbConn) -> StoreResult<i64> {
 }
 
 pub fn record_login(conn: &mut DbConn, id: UserId) -> StoreResult<()> {
-    diesel::update(users::table.find(id.to_string())).set(users::last_login_at.eq(now())).execute(conn)?;
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::last_login_at.eq(now()))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -220,7 +261,11 @@ pub fn set_password(
             Some(k) => sessions::delete_others(conn, id, k)?,
             None => sessions::delete_for_user(conn, id)?,
         };
-        let action = if by.id == Some(id) { "user.password_change" } else { "user.password_reset" };
+        let action = if by.id == Some(id) {
+            "user.password_change"
+        } else {
+            "user.password_reset"
+        };
         let c = change(action, conn, &u, None)?;
         audit::record(conn, by, c)?;
         Ok(())
@@ -237,7 +282,16 @@ pub fn set_active(conn: &mut DbConn, by: &ActorRef, id: UserId, active: bool) ->
             sessions::delete_for_user(conn, id)?;
         }
         let u = get(conn, id)?;
-        let c = change(if active { "user.reactivate" } else { "user.deactivate" }, conn, &u, None)?;
+        let c = change(
+            if active {
+                "user.reactivate"
+            } else {
+                "user.deactivate"
+            },
+            conn,
+            &u,
+            None,
+        )?;
         audit::record(conn, by, c)?;
         Ok(u)
     })
@@ -287,18 +341,28 @@ pub fn assignments(conn: &mut DbConn, user: UserId) -> StoreResult<Vec<LibraryId
         .select(facilitator_libraries::library_id)
         .order(facilitator_libraries::library_id)
         .load(conn)?;
-    ids.iter().map(|s| LibraryId::parse(s).map_err(|_| StoreError::Data(format!("bad library id {s}")))).collect()
+    ids.iter()
+        .map(|s| LibraryId::parse(s).map_err(|_| StoreError::Data(format!("bad library id {s}"))))
+        .collect()
 }
 
 /// Replaces a facilitator's assigned libraries.
-pub fn set_assignments(conn: &mut DbConn, by: &ActorRef, user: UserId, libs: &[LibraryId]) -> StoreResult<()> {
+pub fn set_assignments(
+    conn: &mut DbConn,
+    by: &ActorRef,
+    user: UserId,
+    libs: &[LibraryId],
+) -> StoreResult<()> {
     write_tx(conn, |conn| {
         let u = get(conn, user)?;
         if u.role != Role::Facilitator {
             return Err(Invalid::one("library_ids", Problem::NotAllowedHere).into());
         }
-        diesel::delete(facilitator_libraries::table.filter(facilitator_libraries::user_id.eq(user.to_string())))
-            .execute(conn)?;
+        diesel::delete(
+            facilitator_libraries::table
+                .filter(facilitator_libraries::user_id.eq(user.to_string())),
+        )
+        .execute(conn)?;
         let t = now();
         for l in libs {
             diesel::insert_into(facilitator_libraries::table)
@@ -311,7 +375,10 @@ pub fn set_assignments(conn: &mut DbConn, by: &ActorRef, user: UserId, libs: &[L
         }
         let details = Some(format!(
             "{{\"library_ids\":[{}]}}",
-            libs.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(",")
+            libs.iter()
+                .map(|l| format!("\"{l}\""))
+                .collect::<Vec<_>>()
+                .join(",")
         ));
         let c = change("user.assign_libraries", conn, &u, details)?;
         audit::record(conn, by, c)?;
@@ -346,13 +413,18 @@ fn filtered<'a>(q: &'a UserQuery) -> users::BoxedQuery<'a, Dialect> {
             );
         }
         Reach::Libraries(ids) => {
-            query = query
-                .filter(users::library_id.eq_any(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()));
+            query = query.filter(
+                users::library_id.eq_any(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>()),
+            );
         }
     }
     if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pat = format!("%{}%", t.to_lowercase().replace(['%', '_'], ""));
-        query = query.filter(users::username.like(pat.clone()).or(users::full_name.like(pat)));
+        query = query.filter(
+            users::username
+                .like(pat.clone())
+                .or(users::full_name.like(pat)),
+        );
     }
     if let Some(r) = q.role {
         query = query.filter(users::role.eq(r.key()));
@@ -374,5 +446,10 @@ pub fn list(conn: &mut DbConn, q: &UserQuery) -> StoreResult<Page<User>> {
         .into_iter()
         .map(UserRow::into_user)
         .collect::<StoreResult<Vec<_>>>()?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
