@@ -11,6 +11,7 @@ pub mod audit;
 pub mod conn;
 pub mod error;
 pub mod libraries;
+pub mod meta;
 pub mod regions;
 pub mod schema;
 pub mod sessions;
