@@ -268,6 +268,9 @@ pub fn checkbox(name: &'static str, checked: bool, lang: Lang) -> Markup {
 /// A region type-ahead: a text input for the code with a suggestion list
 /// filled by `app.js` from `/api/v1/regions/search`, and the chosen region's
 /// full path announced politely. Without JavaScript, typing the code works.
+// Each argument is a distinct, required aspect of the widget; a builder
+// would add ceremony without preventing a mistake.
+#[allow(clippy::too_many_arguments)]
 pub fn region_input(
     name: &'static str,
     value: &str,

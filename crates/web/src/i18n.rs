@@ -180,6 +180,16 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "has_internet" => ("Akses internet", "Internet access"),
         "participation" => ("Keikutsertaan TPBIS", "TPBIS participation"),
         "cohort_year" => ("Tahun angkatan TPBIS", "TPBIS cohort year"),
+        "updated_at" => (
+            "Versi data (waktu terakhir diubah)",
+            "Record version (last changed)",
+        ),
+        "active" => ("Status", "Status"),
+        "format" => ("Format berkas", "File format"),
+        "dry_run" => ("Periksa saja, jangan simpan", "Check only, save nothing"),
+        "region" => ("Wilayah", "Region"),
+        "page" => ("Halaman", "Page"),
+        "per_page" => ("Jumlah per halaman", "Items per page"),
         // Users
         "username" => ("Nama pengguna", "Username"),
         "full_name" => ("Nama lengkap", "Full name"),
@@ -190,6 +200,11 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "password" => ("Kata sandi", "Password"),
         "password_confirm" => ("Ulangi kata sandi", "Repeat password"),
         "current_password" => ("Kata sandi saat ini", "Current password"),
+        "password_mode" => ("Kata sandi awal", "First password"),
+        // Audit trail
+        "entity" => ("Jenis data", "Record type"),
+        "entity_id" => ("ID data", "Record ID"),
+        "action" => ("Tindakan", "Action"),
         "file" => ("Berkas", "File"),
         "body" => ("Isi permintaan", "Request body"),
         "q" => ("Pencarian", "Search"),
