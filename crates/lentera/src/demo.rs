@@ -89,11 +89,11 @@ const TBM_NAMES: &[&str] = &["TBM Pelita Ilmu", "TBM Taman Cahaya", "TBM Rumah B
 
 fn library_form(v: &Region, kind: &str, name: String, plan: &EventPlan, seq: usize) -> LibraryForm {
     let x = h(v.code.as_str());
-    let full = x % 3 == 0;
+    let full = x.is_multiple_of(3);
     LibraryForm {
         kind: kind.into(),
         name,
-        npp: if x % 2 == 0 { format!("{}{}1{:06}", &v.code.as_str()[..6], if kind == "tbm" { "T" } else { "D" }, seq + 1) } else { String::new() },
+        npp: if x.is_multiple_of(2) { format!("{}{}1{:06}", &v.code.as_str()[..6], if kind == "tbm" { "T" } else { "D" }, seq + 1) } else { String::new() },
         village_code: v.code.to_string(),
         address: format!("Jl. Balai Desa No. {}", 1 + x % 40),
         latitude: v.latitude.map(|l| format!("{l:.6}")).unwrap_or_default(),
@@ -101,12 +101,12 @@ fn library_form(v: &Region, kind: &str, name: String, plan: &EventPlan, seq: usi
         contact_name: String::new(),
         phone: format!("0812{:08}", x % 100_000_000),
         email: String::new(),
-        opening_hours: if x % 4 == 0 { "Senin–Sabtu 08.00–15.00".into() } else { "Senin–Jumat 08.00–14.00".into() },
-        hours_per_day: if x % 4 == 0 { "7".into() } else { "6".into() },
+        opening_hours: if x.is_multiple_of(4) { "Senin–Sabtu 08.00–15.00".into() } else { "Senin–Jumat 08.00–14.00".into() },
+        hours_per_day: if x.is_multiple_of(4) { "7".into() } else { "6".into() },
         staff_count: (1 + x % 4).to_string(),
         floor_area_m2: (24 + x % 60).to_string(),
         computers: if full { "4".into() } else { (x % 2).to_string() },
-        has_internet: if full || x % 5 == 0 { "true".into() } else { "false".into() },
+        has_internet: if full || x.is_multiple_of(5) { "true".into() } else { "false".into() },
         participation: if full { "full_support".into() } else { "book_aid".into() },
         cohort_year: plan.cohort.to_string(),
     }

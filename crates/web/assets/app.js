@@ -6,22 +6,35 @@
   if (summary) summary.focus();
 
   // Region type-ahead: fills the <datalist> from the API and announces the path.
+  // `data-region-within` (a region code), when present, keeps suggestions
+  // inside the user's area, so a common village name still finds theirs.
   var timers = new WeakMap();
   document.querySelectorAll("input[data-region-search]").forEach(function (input) {
     var list = document.getElementById(input.getAttribute("list"));
     var out = document.getElementById("p-" + input.name);
     var level = input.getAttribute("data-region-search");
     var paths = {};
+    var asked = 0;
+    // The path shown is always the current value's: a stale one would mislead.
+    function show() {
+      var path = paths[input.value.trim()];
+      if (out && out.textContent !== (path || "")) out.textContent = path || "";
+    }
     input.addEventListener("input", function () {
       var q = input.value.trim();
-      if (paths[q] && out) { out.textContent = paths[q]; return; }
+      show();
       clearTimeout(timers.get(input));
-      if (q.length < 2) return;
+      if (paths[q] || q.length < 2) return;
       timers.set(input, setTimeout(function () {
-        var url = "/api/v1/regions/search?limit=12&q=" + encodeURIComponent(q) + (level ? "&level=" + level : "");
+        var within = input.getAttribute("data-region-within");
+        var url = "/api/v1/regions/search?limit=12&q=" + encodeURIComponent(q) +
+          (level ? "&level=" + encodeURIComponent(level) : "") +
+          (within ? "&within=" + encodeURIComponent(within) : "");
+        var mine = ++asked;
         fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : { items: [] }; })
           .then(function (data) {
+            if (mine !== asked) return; // a later answer is on its way
             list.textContent = "";
             (data.items || []).forEach(function (it) {
               var opt = document.createElement("option");
@@ -31,7 +44,7 @@
               paths[it.code] = it.path;
               list.appendChild(opt);
             });
-            if (paths[input.value.trim()] && out) out.textContent = paths[input.value.trim()];
+            show();
           })
           .catch(function () {});
       }, 200));

@@ -11,8 +11,18 @@ use lentera_core::field::Invalid;
 use lentera_core::users::Role;
 use maud::{DOCTYPE, Markup, html};
 
-/// Bumped when assets change, so browsers can cache them for a year.
-pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// A hash of the assets' bytes, put in their URLs: browsers may cache them
+/// for a year, and any change to a file changes every URL that loads it.
+pub fn asset_version() -> &'static str {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in crate::api::ASSETS.iter().flat_map(|(_, bytes, _)| bytes.iter()) {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    })
+}
 
 /// What every page needs to render its frame.
 pub struct Frame<'a> {
@@ -65,15 +75,15 @@ pub fn page(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Lentera" }
-                link rel="stylesheet" href={ "/assets/app.css?v=" (ASSET_VERSION) };
-                link rel="icon" href={ "/assets/icon.svg?v=" (ASSET_VERSION) } type="image/svg+xml";
-                script src={ "/assets/app.js?v=" (ASSET_VERSION) } defer {}
+                link rel="stylesheet" href={ "/assets/app.css?v=" (asset_version()) };
+                link rel="icon" href={ "/assets/icon.svg?v=" (asset_version()) } type="image/svg+xml";
+                script src={ "/assets/app.js?v=" (asset_version()) } defer {}
             }
             body {
                 a.skip href="#main" { (Msg::SkipToContent.get(lang)) }
                 header.top {
                     div.bar {
-                        a.brand href="/" { span aria-hidden="true" { "🪔" } " Lentera" }
+                        a.brand href="/" { img src={ "/assets/icon.svg?v=" (asset_version()) } alt="" width="28" height="28"; " Lentera" }
                         nav aria-label=(Msg::MainMenu.get(lang)) {
                             ul {
                                 @for (href, label) in menu(frame) {

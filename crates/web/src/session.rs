@@ -141,7 +141,11 @@ fn login_form(
             form method="post" action="/login" novalidate {
                 input type="hidden" name="pre" value=(pre);
                 input type="hidden" name="next" value=(next);
-                (input(Field::text("username", username).required(), lang, &Invalid::default()))
+                div.field {
+                    label for="f-username" { (Msg::Username.get(lang)) }
+                    input #f-username name="username" type="text" value=(username) required
+                        autocomplete="username" autocapitalize="none" spellcheck="false";
+                }
                 div.field.has-error[problem.is_some()] {
                     label for="f-password" { (Msg::Password.get(lang)) }
                     input #f-password name="password" type="password" required autocomplete="current-password"
