@@ -76,12 +76,9 @@ test('the switch keeps the page and holds across pages when signed in', { timeou
   await context.close();
 });
 
-// Known bug (reported): the registry's pages give the layout the path
-// "/libraries" whatever the page, so switching language on a form or on a
-// library's page lands on the list. Drop `todo` when it is fixed.
+// Switching language on a form or a library's page stays on that page.
 test('the switch stays on the form and on a library\'s page', {
   timeout: 60_000,
-  todo: 'crates/web/src/libraries/pages.rs: frame() always passes path "/libraries"',
 }, async () => {
   const context = await newContext(browser);
   const page = await context.newPage();

@@ -141,14 +141,10 @@ test('validation in the browser: error summary with links, typed values kept, no
   assert.equal(after.body.total, before.body.total, 'no library was created');
 });
 
-// Known gap (reported): suggestions are drawn from all of Indonesia and
-// cut at 12, so a Magetan officer typing a common village name (e.g.
-// "Sumberagung") never sees the Magetan one. app.js sends `within` when the
-// field carries `data-region-within`; the form must set it to the officer's
-// area (crates/web/src/html.rs region_input). Drop `todo` when it does.
+// Suggestions are limited to the officer's area (data-region-within), so a
+// common village name (e.g. "Sumberagung") finds the Magetan one.
 test('a village with a common name is found by its own officer', {
   timeout: 60_000,
-  todo: 'html.rs region_input: emit data-region-within (the officer\'s region) so app.js narrows the type-ahead',
 }, async () => {
   const village = await magetanVillage(page, { common: true });
   await page.goto('/libraries/new');

@@ -31,25 +31,76 @@ struct EventPlan {
 const PLANS: &[EventPlan] = &[
     // NTT: Hotel Swiss-Belcourt Kupang, 22–25 May 2023, in person, 60+ participants
     // (12 village teams of five).
-    EventPlan { province: "53", regencies: &["5301", "5302", "5303", "5371"], desa: 10, kelurahan: 2, tbm: 0, must: &[], cohort: 2023, note: "NTT 2023" },
+    EventPlan {
+        province: "53",
+        regencies: &["5301", "5302", "5303", "5371"],
+        desa: 10,
+        kelurahan: 2,
+        tbm: 0,
+        must: &[],
+        cohort: 2023,
+        note: "NTT 2023",
+    },
     // Kalimantan Barat: Hotel Aston Pontianak, 22–26 May 2023: 27 desa in 7 kabupaten,
     // among them Desa Balai Sebut, Kabupaten Sanggau.
-    EventPlan { province: "61", regencies: &["6103", "6101", "6102", "6104", "6105", "6106", "6107"], desa: 27, kelurahan: 0, tbm: 0, must: &["6103042001"], cohort: 2023, note: "Kalbar 2023" },
+    EventPlan {
+        province: "61",
+        regencies: &["6103", "6101", "6102", "6104", "6105", "6106", "6107"],
+        desa: 27,
+        kelurahan: 0,
+        tbm: 0,
+        must: &["6103042001"],
+        cohort: 2023,
+        note: "Kalbar 2023",
+    },
     // Jawa Timur 2024: 34 Magetan libraries online (26 desa, 5 kelurahan, 3 TBM),
     // 4 more in person in Surabaya.
-    EventPlan { province: "35", regencies: &["3520"], desa: 30, kelurahan: 5, tbm: 3, must: &[], cohort: 2024, note: "Jatim 2024" },
+    EventPlan {
+        province: "35",
+        regencies: &["3520"],
+        desa: 30,
+        kelurahan: 5,
+        tbm: 3,
+        must: &[],
+        cohort: 2024,
+        note: "Jatim 2024",
+    },
     // Kalimantan Tengah: Hotel Luwansa Palangka Raya, 29 June 2021: 14 kabupaten/kota.
-    EventPlan { province: "62", regencies: &[], desa: 14, kelurahan: 0, tbm: 0, must: &[], cohort: 2021, note: "Kalteng 2021" },
+    EventPlan {
+        province: "62",
+        regencies: &[],
+        desa: 14,
+        kelurahan: 0,
+        tbm: 0,
+        must: &[],
+        cohort: 2021,
+        note: "Kalteng 2021",
+    },
     // Jambi: Swiss-Belhotel Jambi, 14–18 May 2023: village and kelurahan libraries.
-    EventPlan { province: "15", regencies: &["1501", "1504", "1505", "1571"], desa: 7, kelurahan: 4, tbm: 0, must: &[], cohort: 2023, note: "Jambi 2023" },
+    EventPlan {
+        province: "15",
+        regencies: &["1501", "1504", "1505", "1571"],
+        desa: 7,
+        kelurahan: 4,
+        tbm: 0,
+        must: &[],
+        cohort: 2023,
+        note: "Jambi 2023",
+    },
 ];
 
 /// A small deterministic hash, so the demo is the same on every machine.
 fn h(s: &str) -> u64 {
-    s.bytes().fold(1469598103934665603u64, |a, b| (a ^ u64::from(b)).wrapping_mul(1099511628211))
+    s.bytes().fold(1469598103934665603u64, |a, b| {
+        (a ^ u64::from(b)).wrapping_mul(1099511628211)
+    })
 }
 
-fn villages_of<'a>(tree: &'a RegionTree, regency: &RegionCode, kind: VillageKind) -> Vec<&'a Region> {
+fn villages_of<'a>(
+    tree: &'a RegionTree,
+    regency: &RegionCode,
+    kind: VillageKind,
+) -> Vec<&'a Region> {
     tree.children_of(regency)
         .into_iter()
         .flat_map(|d| tree.children_of(&d.code))
@@ -59,7 +110,13 @@ fn villages_of<'a>(tree: &'a RegionTree, regency: &RegionCode, kind: VillageKind
 
 /// Picks `n` villages of `kind` spread over `regencies`, round-robin, spaced
 /// out in code order so they are not all in one kecamatan.
-fn pick<'a>(tree: &'a RegionTree, regencies: &[RegionCode], kind: VillageKind, n: usize, taken: &[String]) -> Vec<&'a Region> {
+fn pick<'a>(
+    tree: &'a RegionTree,
+    regencies: &[RegionCode],
+    kind: VillageKind,
+    n: usize,
+    taken: &[String],
+) -> Vec<&'a Region> {
     let per_regency = n.div_ceil(regencies.len().max(1)) + 1;
     let pools: Vec<Vec<&Region>> = regencies
         .iter()
@@ -85,7 +142,11 @@ fn pick<'a>(tree: &'a RegionTree, regencies: &[RegionCode], kind: VillageKind, n
     out
 }
 
-const TBM_NAMES: &[&str] = &["TBM Pelita Ilmu", "TBM Taman Cahaya", "TBM Rumah Baca Sinar"];
+const TBM_NAMES: &[&str] = &[
+    "TBM Pelita Ilmu",
+    "TBM Taman Cahaya",
+    "TBM Rumah Baca Sinar",
+];
 
 fn library_form(v: &Region, kind: &str, name: String, plan: &EventPlan, seq: usize) -> LibraryForm {
     let x = h(v.code.as_str());
@@ -93,21 +154,54 @@ fn library_form(v: &Region, kind: &str, name: String, plan: &EventPlan, seq: usi
     LibraryForm {
         kind: kind.into(),
         name,
-        npp: if x.is_multiple_of(2) { format!("{}{}1{:06}", &v.code.as_str()[..6], if kind == "tbm" { "T" } else { "D" }, seq + 1) } else { String::new() },
+        npp: if x.is_multiple_of(2) {
+            format!(
+                "{}{}1{:06}",
+                &v.code.as_str()[..6],
+                if kind == "tbm" { "T" } else { "D" },
+                seq + 1
+            )
+        } else {
+            String::new()
+        },
         village_code: v.code.to_string(),
         address: format!("Jl. Balai Desa No. {}", 1 + x % 40),
         latitude: v.latitude.map(|l| format!("{l:.6}")).unwrap_or_default(),
-        longitude: if v.latitude.is_some() { v.longitude.map(|l| format!("{l:.6}")).unwrap_or_default() } else { String::new() },
+        longitude: if v.latitude.is_some() {
+            v.longitude.map(|l| format!("{l:.6}")).unwrap_or_default()
+        } else {
+            String::new()
+        },
         contact_name: String::new(),
         phone: format!("0812{:08}", x % 100_000_000),
         email: String::new(),
-        opening_hours: if x.is_multiple_of(4) { "Senin–Sabtu 08.00–15.00".into() } else { "Senin–Jumat 08.00–14.00".into() },
-        hours_per_day: if x.is_multiple_of(4) { "7".into() } else { "6".into() },
+        opening_hours: if x.is_multiple_of(4) {
+            "Senin–Sabtu 08.00–15.00".into()
+        } else {
+            "Senin–Jumat 08.00–14.00".into()
+        },
+        hours_per_day: if x.is_multiple_of(4) {
+            "7".into()
+        } else {
+            "6".into()
+        },
         staff_count: (1 + x % 4).to_string(),
         floor_area_m2: (24 + x % 60).to_string(),
-        computers: if full { "4".into() } else { (x % 2).to_string() },
-        has_internet: if full || x.is_multiple_of(5) { "true".into() } else { "false".into() },
-        participation: if full { "full_support".into() } else { "book_aid".into() },
+        computers: if full {
+            "4".into()
+        } else {
+            (x % 2).to_string()
+        },
+        has_internet: if full || x.is_multiple_of(5) {
+            "true".into()
+        } else {
+            "false".into()
+        },
+        participation: if full {
+            "full_support".into()
+        } else {
+            "book_aid".into()
+        },
         cohort_year: plan.cohort.to_string(),
     }
 }
@@ -125,9 +219,15 @@ pub fn fill(db: &Db) -> Result<()> {
     for plan in PLANS {
         let province = RegionCode::parse(plan.province).map_err(|_| anyhow::anyhow!("bad plan"))?;
         let regencies: Vec<RegionCode> = if plan.regencies.is_empty() {
-            tree.children_of(&province).into_iter().map(|r| r.code.clone()).collect()
+            tree.children_of(&province)
+                .into_iter()
+                .map(|r| r.code.clone())
+                .collect()
         } else {
-            plan.regencies.iter().filter_map(|c| RegionCode::parse(c).ok()).collect()
+            plan.regencies
+                .iter()
+                .filter_map(|c| RegionCode::parse(c).ok())
+                .collect()
         };
         let mut villages: Vec<(&Region, &str)> = Vec::new();
         for m in plan.must {
@@ -137,10 +237,26 @@ pub fn fill(db: &Db) -> Result<()> {
             }
         }
         let taken: Vec<String> = villages.iter().map(|(v, _)| v.code.to_string()).collect();
-        let desa = pick(&tree, &regencies, VillageKind::Desa, plan.desa.saturating_sub(villages.len()) + plan.tbm, &taken);
+        let desa = pick(
+            &tree,
+            &regencies,
+            VillageKind::Desa,
+            plan.desa.saturating_sub(villages.len()) + plan.tbm,
+            &taken,
+        );
         let (tbm_villages, desa_villages) = desa.split_at(plan.tbm.min(desa.len()));
         villages.extend(desa_villages.iter().map(|v| (*v, "desa")));
-        villages.extend(pick(&tree, &regencies, VillageKind::Kelurahan, plan.kelurahan, &taken).into_iter().map(|v| (v, "kelurahan")));
+        villages.extend(
+            pick(
+                &tree,
+                &regencies,
+                VillageKind::Kelurahan,
+                plan.kelurahan,
+                &taken,
+            )
+            .into_iter()
+            .map(|v| (v, "kelurahan")),
+        );
         villages.extend(tbm_villages.iter().map(|v| (*v, "tbm")));
         for (seq, (v, kind)) in villages.into_iter().enumerate() {
             let name = match kind {
@@ -149,16 +265,31 @@ pub fn fill(db: &Db) -> Result<()> {
                 _ => format!("{} {}", TBM_NAMES[seq % TBM_NAMES.len()], v.display_name()),
             };
             let form = library_form(v, kind, name, plan, seq);
-            let draft = LibraryDraft::parse(&form, &tree, 2026).map_err(|e| anyhow::anyhow!("demo library {}: {e:?}", form.name))?;
-            let lib = libraries::create(&mut conn, &by, &draft).with_context(|| format!("demo library {}", form.name))?;
+            let draft = LibraryDraft::parse(&form, &tree, 2026)
+                .map_err(|e| anyhow::anyhow!("demo library {}: {e:?}", form.name))?;
+            let lib = libraries::create(&mut conn, &by, &draft)
+                .with_context(|| format!("demo library {}", form.name))?;
             made.push((v.code.to_string(), lib.id, plan.note));
         }
     }
     let count = made.len();
-    let first_in = |prefix: &str| made.iter().find(|(c, _, _)| c.starts_with(prefix)).map(|(_, id, _)| *id);
+    let first_in = |prefix: &str| {
+        made.iter()
+            .find(|(c, _, _)| c.starts_with(prefix))
+            .map(|(_, id, _)| *id)
+    };
     let magetan_lib = first_in("3520").context("no Magetan library")?;
-    let balai_sebut = made.iter().find(|(c, _, _)| c == "6103042001").map(|(_, id, _)| *id).context("no Balai Sebut")?;
-    let magetan_ids: Vec<LibraryId> = made.iter().filter(|(c, _, _)| c.starts_with("3520")).map(|(_, id, _)| *id).take(12).collect();
+    let balai_sebut = made
+        .iter()
+        .find(|(c, _, _)| c == "6103042001")
+        .map(|(_, id, _)| *id)
+        .context("no Balai Sebut")?;
+    let magetan_ids: Vec<LibraryId> = made
+        .iter()
+        .filter(|(c, _, _)| c.starts_with("3520"))
+        .map(|(_, id, _)| *id)
+        .take(12)
+        .collect();
 
     let people: Vec<(&str, &str, &str, &str, Option<LibraryId>)> = vec![
         ("admin", "Rahmat Adinugraha", "national", "", None),
@@ -166,12 +297,31 @@ pub fn fill(db: &Db) -> Result<()> {
         ("magetan", "Bayu Kusumawardana", "district", "3520", None),
         ("kalbar", "Yohanes Sitanggang", "province", "61", None),
         ("sanggau", "Maria Ngasi", "district", "6103", None),
-        ("fasilitator", "Dewi Anggraeni Putri", "facilitator", "3520", None),
-        ("pengelola", "Siti Nurhalimah", "manager", "", Some(magetan_lib)),
+        (
+            "fasilitator",
+            "Dewi Anggraeni Putri",
+            "facilitator",
+            "3520",
+            None,
+        ),
+        (
+            "pengelola",
+            "Siti Nurhalimah",
+            "manager",
+            "",
+            Some(magetan_lib),
+        ),
         ("relawan", "Ahmad Fauzan", "staff", "", Some(magetan_lib)),
-        ("balaisebut", "Antonius Jamal", "manager", "", Some(balai_sebut)),
+        (
+            "balaisebut",
+            "Antonius Jamal",
+            "manager",
+            "",
+            Some(balai_sebut),
+        ),
     ];
-    let hash = lentera_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash =
+        lentera_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     for (username, name, role, region, library) in &people {
         if users::with_hash(&mut conn, username)?.is_some() {
             continue;
@@ -184,7 +334,8 @@ pub fn fill(db: &Db) -> Result<()> {
             library_id: library.map(|l| l.to_string()).unwrap_or_default(),
             ..Default::default()
         };
-        let draft = UserDraft::parse(&form).map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
+        let draft =
+            UserDraft::parse(&form).map_err(|e| anyhow::anyhow!("demo user {username}: {e:?}"))?;
         let u = users::create(&mut conn, &by, &draft, &hash, false)?;
         if *role == "facilitator" {
             users::set_assignments(&mut conn, &by, u.id, &magetan_ids)?;
@@ -201,8 +352,12 @@ fn print_summary(
     people: &[(&str, &str, &str, &str, Option<LibraryId>)],
 ) -> Result<()> {
     println!();
-    println!("  Data demo siap: {count} perpustakaan di NTT, Kalimantan Barat, Jawa Timur (Magetan), Kalimantan Tengah dan Jambi.");
-    println!("  Demo ready: {count} libraries. Sign in with any of these (password for all: {DEMO_PASSWORD}):");
+    println!(
+        "  Data demo siap: {count} perpustakaan di NTT, Kalimantan Barat, Jawa Timur (Magetan), Kalimantan Tengah dan Jambi."
+    );
+    println!(
+        "  Demo ready: {count} libraries. Sign in with any of these (password for all: {DEMO_PASSWORD}):"
+    );
     println!();
     for (username, name, role, region, library) in people {
         let place = match (region.is_empty(), library) {

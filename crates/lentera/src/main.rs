@@ -15,7 +15,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "lentera", version, about = "Lentera — perpustakaan desa dan pemantauan TPBIS")]
+#[command(
+    name = "lentera",
+    version,
+    about = "Lentera — perpustakaan desa dan pemantauan TPBIS"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -92,7 +96,8 @@ enum UserCommand {
 fn main() -> Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .with_target(false)
         .with_writer(std::io::stderr)
@@ -100,8 +105,18 @@ fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { db, listen, demo, secure_cookies, trust_proxy } => {
-            let config = lentera_web::Config { secure_cookies, trust_proxy, ..Default::default() };
+        Command::Serve {
+            db,
+            listen,
+            demo,
+            secure_cookies,
+            trust_proxy,
+        } => {
+            let config = lentera_web::Config {
+                secure_cookies,
+                trust_proxy,
+                ..Default::default()
+            };
             serve(&db, listen, demo, config)
         }
         Command::Demo { db } => {
@@ -121,7 +136,11 @@ fn open(args: &DbArgs) -> Result<Db> {
     let mut conn = db.conn()?;
     let loaded = regions::load_if_empty(&mut conn, &|_| true)?;
     if loaded > 0 {
-        tracing::info!(regions = loaded, elapsed_ms = start.elapsed().as_millis() as u64, "loaded the region tree");
+        tracing::info!(
+            regions = loaded,
+            elapsed_ms = start.elapsed().as_millis() as u64,
+            "loaded the region tree"
+        );
     }
     Ok(db)
 }
@@ -135,17 +154,26 @@ fn serve(args: &DbArgs, listen: SocketAddr, demo: bool, config: lentera_web::Con
     let tree = regions::tree(&mut *db.conn()?)?;
     let state = lentera_web::AppState::new(db.clone(), tree, config);
     let app = lentera_web::router(state);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
-        let listener =
-            tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
-        println!("Lentera berjalan di http://{addr}  (database: {})", db.backend().name());
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        println!(
+            "Lentera berjalan di http://{addr}  (database: {})",
+            db.backend().name()
+        );
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok(())
     })
 }
@@ -157,7 +185,7 @@ fn bootstrap_admin(db: &Db) -> Result<()> {
     if users::count(&mut conn)? > 0 {
         return Ok(());
     }
-    let password = lentera_web::auth::temporary_password().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = lentera_web::users::temporary_password().map_err(|e| anyhow::anyhow!("{e}"))?;
     let draft = UserDraft::parse(&UserForm {
         username: "admin".into(),
         full_name: "Administrator".into(),
@@ -166,13 +194,21 @@ fn bootstrap_admin(db: &Db) -> Result<()> {
     })
     .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let hash = lentera_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-    users::create(&mut conn, &ActorRef::system("bootstrap"), &draft, &hash, true)?;
+    users::create(
+        &mut conn,
+        &ActorRef::system("bootstrap"),
+        &draft,
+        &hash,
+        true,
+    )?;
     println!();
     println!("  Administrator pertama dibuat / first administrator created:");
     println!("    nama pengguna / username:  admin");
     println!("    kata sandi sekali pakai / one-time password:  {password}");
     println!("  Ganti kata sandi ini saat pertama masuk. It must be changed at first sign-in.");
-    println!("  (Ditampilkan sekali saja. Shown only once. Lupa? `lentera user set-password admin`.)");
+    println!(
+        "  (Ditampilkan sekali saja. Shown only once. Lupa? `lentera user set-password admin`.)"
+    );
     println!();
     Ok(())
 }
@@ -182,14 +218,23 @@ fn read_password() -> Result<String> {
     std::io::stdin().read_to_string(&mut s)?;
     let p = s.trim_end_matches(['\n', '\r']).to_string();
     if p.is_empty() {
-        bail!("no password on standard input (e.g. `echo 'kata sandi panjang' | lentera user add …`)");
+        bail!(
+            "no password on standard input (e.g. `echo 'kata sandi panjang' | lentera user add …`)"
+        );
     }
     Ok(p)
 }
 
 fn user(cmd: UserCommand) -> Result<()> {
     match cmd {
-        UserCommand::Add { username, role, region, library, full_name, db } => {
+        UserCommand::Add {
+            username,
+            role,
+            region,
+            library,
+            full_name,
+            db,
+        } => {
             let db = open(&db)?;
             let password = read_password()?;
             let form = UserForm {
@@ -203,12 +248,24 @@ fn user(cmd: UserCommand) -> Result<()> {
             let draft = UserDraft::parse(&form).map_err(|e| describe(&e))?;
             let pw = NewPassword::parse(&password, draft.username.as_str())
                 .map_err(|p| describe(&lentera_core::field::Invalid::one("password", p)))?;
-            let hash = lentera_web::auth::hash_password(pw.expose()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let u = users::create(&mut *db.conn()?, &ActorRef::system("cli"), &draft, &hash, false).map_err(|e| match e {
+            let hash = lentera_web::auth::hash_password(pw.expose())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let u = users::create(
+                &mut *db.conn()?,
+                &ActorRef::system("cli"),
+                &draft,
+                &hash,
+                false,
+            )
+            .map_err(|e| match e {
                 lentera_store::StoreError::Invalid(i) => describe(&i),
                 e => e.into(),
             })?;
-            println!("Pengguna {} ({}) dibuat. User created.", u.username, u.role.key());
+            println!(
+                "Pengguna {} ({}) dibuat. User created.",
+                u.username,
+                u.role.key()
+            );
             Ok(())
         }
         UserCommand::SetPassword { username, db } => {
@@ -220,8 +277,16 @@ fn user(cmd: UserCommand) -> Result<()> {
             };
             let pw = NewPassword::parse(&password, &u.username)
                 .map_err(|p| describe(&lentera_core::field::Invalid::one("password", p)))?;
-            let hash = lentera_web::auth::hash_password(pw.expose()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            users::set_password(&mut conn, &ActorRef::system("cli"), u.id, &hash, false, None)?;
+            let hash = lentera_web::auth::hash_password(pw.expose())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            users::set_password(
+                &mut conn,
+                &ActorRef::system("cli"),
+                u.id,
+                &hash,
+                false,
+                None,
+            )?;
             println!("Kata sandi {} diganti. Password changed.", u.username);
             Ok(())
         }
@@ -233,7 +298,9 @@ fn describe(inv: &lentera_core::field::Invalid) -> anyhow::Error {
     let lines: Vec<String> = inv
         .0
         .iter()
-        .map(|e| lentera_web::i18n::problem_sentence(e.field, &e.problem, lentera_web::i18n::Lang::Id))
+        .map(|e| {
+            lentera_web::i18n::problem_sentence(e.field, &e.problem, lentera_web::i18n::Lang::Id)
+        })
         .collect();
     anyhow::anyhow!(lines.join("\n"))
 }

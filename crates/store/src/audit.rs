@@ -79,7 +79,12 @@ fn filtered<'a>(reach: &'a Reach, q: &'a AuditQuery) -> audit_log::BoxedQuery<'a
         query = query.filter(audit_log::entity_id.eq(id));
     }
     if let Some(p) = &q.action_prefix {
-        query = query.filter(audit_log::action.like(format!("{}%", p.replace(['%', '_'], ""))));
+        // Action keys contain `_` (`user.password_reset`): escape, don't drop.
+        query = query.filter(
+            audit_log::action
+                .like(format!("{}%", crate::users::like_escape(p)))
+                .escape('\\'),
+        );
     }
     query
 }

@@ -386,6 +386,23 @@ pub fn set_assignments(
     })
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// Escapes `LIKE` wildcards with a backslash, for use with `.escape('\\')`.
+pub fn like_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o
+}
+
 #[derive(Debug, Clone)]
 pub struct UserQuery {
     pub reach: Reach,
@@ -419,11 +436,14 @@ fn filtered<'a>(q: &'a UserQuery) -> users::BoxedQuery<'a, Dialect> {
         }
     }
     if let Some(t) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pat = format!("%{}%", t.to_lowercase().replace(['%', '_'], ""));
+        // Usernames may contain `_`, so wildcards are escaped, not dropped;
+        // lower() makes PostgreSQL match names the way SQLite already does.
+        let pat = format!("%{}%", like_escape(&t.to_lowercase()));
         query = query.filter(
             users::username
                 .like(pat.clone())
-                .or(users::full_name.like(pat)),
+                .escape('\\')
+                .or(lower(users::full_name).like(pat).escape('\\')),
         );
     }
     if let Some(r) = q.role {

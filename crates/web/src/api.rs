@@ -44,13 +44,28 @@ async fn openapi() -> Response {
 /// Every static file the pages use, compiled into the binary: (name, bytes,
 /// content type). Nothing is fetched from another host.
 pub const ASSETS: &[(&str, &[u8], &str)] = &[
-    ("app.css", include_bytes!("../assets/app.css"), "text/css; charset=utf-8"),
-    ("app.js", include_bytes!("../assets/app.js"), "text/javascript; charset=utf-8"),
-    ("icon.svg", include_bytes!("../assets/icon.svg"), "image/svg+xml"),
+    (
+        "app.css",
+        include_bytes!("../assets/app.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "app.js",
+        include_bytes!("../assets/app.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "icon.svg",
+        include_bytes!("../assets/icon.svg"),
+        "image/svg+xml",
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Result<Response, WebError> {
-    let (_, body, ctype) = *ASSETS.iter().find(|(n, _, _)| *n == name).ok_or(WebError::NotFound)?;
+    let (_, body, ctype) = *ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .ok_or(WebError::NotFound)?;
     let mut res = body.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,

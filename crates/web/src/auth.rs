@@ -69,27 +69,6 @@ pub fn random_token() -> Result<String, WebError> {
     Ok(hex(&b))
 }
 
-/// A temporary password such as `k7mp-x3qd-9fwa`: 12 random characters
-/// (~59 bits) from an alphabet without look-alikes (no 0/o, 1/l/i), easy
-/// to read aloud over the phone to a village librarian.
-pub fn temporary_password() -> Result<String, WebError> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut out = String::with_capacity(14);
-    let mut buf = [0u8; 1];
-    while out.len() < 14 {
-        if out.len() == 4 || out.len() == 9 {
-            out.push('-');
-            continue;
-        }
-        getrandom::fill(&mut buf).map_err(|e| WebError::Internal(format!("rng: {e}")))?;
-        // Rejection sampling keeps every character equally likely.
-        if (buf[0] as usize) < 256 - 256 % ALPHABET.len() {
-            out.push(ALPHABET[buf[0] as usize % ALPHABET.len()] as char);
-        }
-    }
-    Ok(out)
-}
-
 pub fn hex(b: &[u8]) -> String {
     const H: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(b.len() * 2);
@@ -545,8 +524,5 @@ mod tests {
         let c = set_cookie("s", "v", 60, true, true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
         assert_eq!(random_token().unwrap().len(), 64);
-        let t = temporary_password().unwrap();
-        assert_eq!(t.len(), 14);
-        assert!(t.chars().all(|c| c == '-' || "abcdefghjkmnpqrstuvwxyz23456789".contains(c)), "{t}");
     }
 }

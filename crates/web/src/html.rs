@@ -17,7 +17,10 @@ pub fn asset_version() -> &'static str {
     static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     V.get_or_init(|| {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in crate::api::ASSETS.iter().flat_map(|(_, bytes, _)| bytes.iter()) {
+        for b in crate::api::ASSETS
+            .iter()
+            .flat_map(|(_, bytes, _)| bytes.iter())
+        {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
         format!("{h:016x}")
@@ -278,28 +281,40 @@ pub fn checkbox(name: &'static str, checked: bool, lang: Lang) -> Markup {
 /// A region type-ahead: a text input for the code with a suggestion list
 /// filled by `app.js` from `/api/v1/regions/search`, and the chosen region's
 /// full path announced politely. Without JavaScript, typing the code works.
-// Each argument is a distinct, required aspect of the widget; a builder
-// would add ceremony without preventing a mistake.
-#[allow(clippy::too_many_arguments)]
-pub fn region_input(
-    name: &'static str,
-    value: &str,
-    level: Option<&str>,
-    path_label: Option<String>,
-    required: bool,
-    hint: &str,
-    lang: Lang,
-    errors: &Invalid,
-) -> Markup {
+pub struct RegionInput<'a> {
+    pub name: &'static str,
+    pub value: &'a str,
+    /// Only suggest regions of this level (`village`, `regency`, …).
+    pub level: Option<&'a str>,
+    /// Only suggest regions inside this one — the user's reach — so an
+    /// officer typing a common village name sees their own villages first.
+    pub within: Option<String>,
+    pub path_label: Option<String>,
+    pub required: bool,
+    pub hint: &'a str,
+}
+
+pub fn region_input(f: RegionInput<'_>, lang: Lang, errors: &Invalid) -> Markup {
+    let name = f.name;
     let err = errors.for_field(name).is_some();
     let input = html! {
-        input id={ "f-" (name) } name=(name) type="text" value=(value) required[required]
-            autocomplete="off" list={ "l-" (name) } data-region-search=(level.unwrap_or(""))
+        input id={ "f-" (name) } name=(name) type="text" value=(f.value) required[f.required]
+            autocomplete="off" list={ "l-" (name) } data-region-search=(f.level.unwrap_or(""))
+            data-region-within=[f.within.as_deref()]
             aria-invalid=[err.then_some("true")] aria-describedby=(format!("h-{name} p-{name}{}", if err { format!(" e-{name}") } else { String::new() }));
         datalist id={ "l-" (name) } {}
-        p.region-path id={ "p-" (name) } aria-live="polite" { @if let Some(p) = path_label { (p) } }
+        p.region-path id={ "p-" (name) } aria-live="polite" { @if let Some(p) = f.path_label { (p) } }
     };
-    field_frame(name, lang, required, Some(hint), errors, input)
+    field_frame(name, lang, f.required, Some(f.hint), errors, input)
+}
+
+/// The region a user's suggestions are limited to: their reach, when it is
+/// a region.
+pub fn reach_region(user: Option<&CurrentUser>) -> Option<String> {
+    match user.map(|u| u.actor.reach()) {
+        Some(lentera_core::users::Reach::Region(code)) => Some(code.to_string()),
+        _ => None,
+    }
 }
 
 /// Previous/next links that keep the other query parameters.

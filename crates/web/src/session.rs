@@ -268,13 +268,29 @@ async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     Ok(res)
 }
 
+/// Where the language link was clicked, from the same-origin Referer, so the
+/// user stays on the very page (with its query) they were reading; the
+/// `next` parameter is the fallback when a browser sends no Referer.
+fn back_to(headers: &HeaderMap, next: Option<&str>) -> String {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
+    if let (Some(host), Some(r)) = (host, referer)
+        && let Some((_, rest)) = r.split_once("://")
+        && let Some(path) = rest.strip_prefix(host)
+    {
+        return safe_next(Some(if path.is_empty() { "/" } else { path }));
+    }
+    safe_next(next)
+}
+
 async fn switch_lang(
     State(state): State<AppState>,
     Path(code): Path<String>,
     Query(q): Query<NextQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let lang = Lang::parse(&code).ok_or(WebError::NotFound)?;
-    let mut res = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let mut res = Redirect::to(&back_to(&headers, q.next.as_deref())).into_response();
     // Readable by scripts on purpose: it is a preference, not a secret.
     res.headers_mut().append(
         header::SET_COOKIE,

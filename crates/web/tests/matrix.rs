@@ -46,18 +46,53 @@ fn count_rows(bytes: Vec<u8>) -> usize {
 }
 
 fn check(what: &str, role: &str, got: StatusCode, want: u16, body: &str) {
-    assert_eq!(got.as_u16(), want, "{what} as {role}: {}", &body[..body.len().min(400)]);
+    assert_eq!(
+        got.as_u16(),
+        want,
+        "{what} as {role}: {}",
+        &body[..body.len().min(400)]
+    );
 }
 
 app_test!(reading_libraries, |app| {
     let cs = clients(app).await;
     let rows: [(&str, String, [u16; 8]); 6] = [
-        ("api magetan", format!("/api/v1/libraries/{}", app.magetan), [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND]),
-        ("api magetan2", format!("/api/v1/libraries/{}", app.magetan2), [OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND]),
-        ("api sanggau", format!("/api/v1/libraries/{}", app.sanggau), [OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK]),
-        ("page magetan", format!("/libraries/{}", app.magetan), [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND]),
-        ("page sanggau", format!("/libraries/{}", app.sanggau), [OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK]),
-        ("edit page magetan", format!("/libraries/{}/edit", app.magetan), [OK, OK, OK, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, NOT_FOUND]),
+        (
+            "api magetan",
+            format!("/api/v1/libraries/{}", app.magetan),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "api magetan2",
+            format!("/api/v1/libraries/{}", app.magetan2),
+            [
+                OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+            ],
+        ),
+        (
+            "api sanggau",
+            format!("/api/v1/libraries/{}", app.sanggau),
+            [
+                OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,
+            ],
+        ),
+        (
+            "page magetan",
+            format!("/libraries/{}", app.magetan),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "page sanggau",
+            format!("/libraries/{}", app.sanggau),
+            [
+                OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,
+            ],
+        ),
+        (
+            "edit page magetan",
+            format!("/libraries/{}/edit", app.magetan),
+            [OK, OK, OK, NOT_FOUND, FORBIDDEN, OK, FORBIDDEN, NOT_FOUND],
+        ),
     ];
     for (what, path, want) in rows {
         for (i, c) in cs.iter().enumerate() {
@@ -74,22 +109,52 @@ app_test!(listing_and_exporting_libraries, |app| {
     for (i, c) in cs.iter().enumerate() {
         let r = c.get("/api/v1/libraries?per_page=100").await;
         check("api list", ROLES[i], r.status, OK, &r.text());
-        assert_eq!(r.json()["total"].as_u64(), Some(want[i] as u64), "api list as {}", ROLES[i]);
-        assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(want[i]), "api list items as {}", ROLES[i]);
+        assert_eq!(
+            r.json()["total"].as_u64(),
+            Some(want[i] as u64),
+            "api list as {}",
+            ROLES[i]
+        );
+        assert_eq!(
+            r.json()["items"].as_array().map(Vec::len),
+            Some(want[i]),
+            "api list items as {}",
+            ROLES[i]
+        );
 
         let r = c.get("/api/v1/libraries/export?format=csv").await;
         check("csv export", ROLES[i], r.status, OK, &r.text());
-        assert_eq!(count_rows(r.body.clone()), want[i], "csv export rows as {}", ROLES[i]);
+        assert_eq!(
+            count_rows(r.body.clone()),
+            want[i],
+            "csv export rows as {}",
+            ROLES[i]
+        );
 
         let r = c.get("/libraries/export?format=xlsx").await;
         check("xlsx export", ROLES[i], r.status, OK, "");
-        assert_eq!(count_rows(r.body.clone()), want[i], "xlsx export rows as {}", ROLES[i]);
+        assert_eq!(
+            count_rows(r.body.clone()),
+            want[i],
+            "xlsx export rows as {}",
+            ROLES[i]
+        );
 
         let r = c.get("/libraries").await;
         check("list page", ROLES[i], r.status, OK, "");
         let page = r.text();
-        assert_eq!(page.contains("Balai Sebut"), [true, false, false, true, false, false, false, true][i], "list page as {}", ROLES[i]);
-        assert_eq!(page.contains("TBM Pelangi Magetan"), [true, true, true, false, false, false, false, false][i], "list page as {}", ROLES[i]);
+        assert_eq!(
+            page.contains("Balai Sebut"),
+            [true, false, false, true, false, false, false, true][i],
+            "list page as {}",
+            ROLES[i]
+        );
+        assert_eq!(
+            page.contains("TBM Pelangi Magetan"),
+            [true, true, true, false, false, false, false, false][i],
+            "list page as {}",
+            ROLES[i]
+        );
     }
     // Search cannot widen reach either.
     let r = cs[2].get("/api/v1/libraries?q=balai").await;
@@ -107,27 +172,52 @@ app_test!(changing_libraries, |app| {
             "kind": "desa", "name": "Perpustakaan Desa Contoh Magetan", "village_code": "3520012001",
             "phone": format!("08123456{:04}", i),
         });
-        let r = c.put_json(&format!("/api/v1/libraries/{}", app.magetan), body).await;
+        let r = c
+            .put_json(&format!("/api/v1/libraries/{}", app.magetan), body)
+            .await;
         check("put magetan", ROLES[i], r.status, want_put[i], &r.text());
     }
     // Deactivate magetan2; reactivate after each success so every role tries
     // on an active library.
-    let want_del = [OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND];
+    let want_del = [
+        OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+    ];
     for (i, c) in cs.iter().enumerate() {
-        let r = c.delete(&format!("/api/v1/libraries/{}", app.magetan2)).await;
-        check("deactivate magetan2", ROLES[i], r.status, want_del[i], &r.text());
+        let r = c
+            .delete(&format!("/api/v1/libraries/{}", app.magetan2))
+            .await;
+        check(
+            "deactivate magetan2",
+            ROLES[i],
+            r.status,
+            want_del[i],
+            &r.text(),
+        );
         if r.status == StatusCode::OK {
             assert_eq!(r.json()["active"], false);
-            let r = cs[0].post_json(&format!("/api/v1/libraries/{}/reactivate", app.magetan2), serde_json::json!({})).await;
+            let r = cs[0]
+                .post_json(
+                    &format!("/api/v1/libraries/{}/reactivate", app.magetan2),
+                    serde_json::json!({}),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::OK);
         }
     }
     // Create in a Magetan village.
-    let want_post = [CREATED, CREATED, CREATED, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN];
+    let want_post = [
+        CREATED, CREATED, CREATED, INVALID, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+    ];
     for (i, c) in cs.iter().enumerate() {
         let body = serde_json::json!({"kind": "tbm", "name": format!("TBM Matriks {i}"), "village_code": "3520012003"});
         let r = c.post_json("/api/v1/libraries", body).await;
-        check("create in magetan", ROLES[i], r.status, want_post[i], &r.text());
+        check(
+            "create in magetan",
+            ROLES[i],
+            r.status,
+            want_post[i],
+            &r.text(),
+        );
         if r.status == StatusCode::UNPROCESSABLE_ENTITY {
             assert_eq!(r.json()["error"]["fields"][0]["field"], "village_code");
             assert_eq!(r.json()["error"]["fields"][0]["code"], "outside_reach");
@@ -135,17 +225,38 @@ app_test!(changing_libraries, |app| {
     }
     // A bearer token has exactly the reach of its user.
     let t = app.token("dinas.sanggau").await;
-    assert_eq!(t.get(&format!("/api/v1/libraries/{}", app.magetan)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get(&format!("/api/v1/libraries/{}", app.magetan))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(t.get("/api/v1/libraries").await.json()["total"], 1);
 });
 
 app_test!(users_and_audit_by_role, |app| {
     let cs = clients(app).await;
     let rows: [(&str, &str, [u16; 8]); 4] = [
-        ("api users", "/api/v1/users", [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK]),
-        ("users page", "/users", [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK]),
-        ("api audit", "/api/v1/audit", [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK]),
-        ("audit page", "/audit", [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK]),
+        (
+            "api users",
+            "/api/v1/users",
+            [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+        ),
+        (
+            "users page",
+            "/users",
+            [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+        ),
+        (
+            "api audit",
+            "/api/v1/audit",
+            [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+        ),
+        (
+            "audit page",
+            "/audit",
+            [OK, OK, OK, OK, FORBIDDEN, OK, FORBIDDEN, OK],
+        ),
     ];
     for (what, path, want) in rows {
         for (i, c) in cs.iter().enumerate() {
@@ -158,16 +269,29 @@ app_test!(users_and_audit_by_role, |app| {
     for (i, c) in cs.iter().enumerate() {
         let r = c.get("/api/v1/users?per_page=100").await;
         if r.status == StatusCode::OK {
-            assert_eq!(r.json()["total"].as_u64(), Some(want_users[i] as u64), "users as {}", ROLES[i]);
+            assert_eq!(
+                r.json()["total"].as_u64(),
+                Some(want_users[i] as u64),
+                "users as {}",
+                ROLES[i]
+            );
         }
     }
     // One user's record across reach.
     let admin_list = cs[0].get("/api/v1/users?q=pengelola.sanggau").await.json();
     let id = admin_list["items"][0]["id"].as_str().unwrap().to_string();
-    let want = [OK, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK];
+    let want = [
+        OK, NOT_FOUND, NOT_FOUND, OK, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK,
+    ];
     for (i, c) in cs.iter().enumerate() {
         let r = c.get(&format!("/api/v1/users/{id}")).await;
-        check("api user pengelola.sanggau", ROLES[i], r.status, want[i], &r.text());
+        check(
+            "api user pengelola.sanggau",
+            ROLES[i],
+            r.status,
+            want[i],
+            &r.text(),
+        );
     }
 });
 
@@ -180,14 +304,28 @@ app_test!(anonymous_gets_nothing_but_public_data, |app| {
         "/api/v1/users".into(),
         "/api/v1/audit".into(),
     ] {
-        assert_eq!(c.get(&path).await.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(
+            c.get(&path).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{path}"
+        );
     }
-    for path in ["/libraries", "/users", "/audit", "/libraries/export?format=csv"] {
+    for path in [
+        "/libraries",
+        "/users",
+        "/audit",
+        "/libraries/export?format=csv",
+    ] {
         let r = c.get(path).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
         assert!(r.location().unwrap().starts_with("/login"), "{path}");
     }
-    let r = c.post_json("/api/v1/libraries", serde_json::json!({"kind": "tbm", "name": "x", "village_code": "3520012001"})).await;
+    let r = c
+        .post_json(
+            "/api/v1/libraries",
+            serde_json::json!({"kind": "tbm", "name": "x", "village_code": "3520012001"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // Regions are public reference data.
     let r = c.get("/api/v1/regions").await;

@@ -9,8 +9,8 @@ use super::{
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::html::{
-    Field, Frame, checkbox, csrf_field, error_summary, input, notice, page, pager, region_input,
-    select, textarea,
+    Field, Frame, RegionInput, checkbox, csrf_field, error_summary, input, notice, page, pager,
+    reach_region, region_input, select, textarea,
 };
 use crate::i18n::{Lang, Msg, field_label};
 use crate::regions::fmt_thousands;
@@ -194,7 +194,7 @@ pub(super) async fn list(
         form.filters method="get" action="/libraries" role="search" aria-labelledby="filter-title" {
             h2 #filter-title .visually-hidden { (P::FilterTitle.get(lang)) }
             (input(Field::text("q", &filters.q).kind("search").hint(P::QHint.get(lang)), lang, &errors))
-            (region_input("region", &filters.region, None, region_path, false, P::RegionFilterHint.get(lang), lang, &errors))
+            (region_input(RegionInput { name: "region", value: &filters.region, level: None, within: reach_region(frame.user), path_label: region_path, required: false, hint: P::RegionFilterHint.get(lang) }, lang, &errors))
             (select("kind", &filters.kind, &kind_options(lang), false, lang, &errors))
             (select("participation", &filters.participation, &participation_options(lang), false, lang, &errors))
             (select("active", &filters.active, &active_options, false, lang, &errors))
@@ -424,7 +424,7 @@ fn form_page(state: &AppState, frame: &Frame<'_>, v: FormView<'_>) -> Markup {
                 (input(Field::text("name", &f.name).required(), lang, e))
                 (input(Field::text("npp", &f.npp).hint(P::NppHint.get(lang)), lang, e))
                 @if v.locked.is_none() {
-                    (region_input("village_code", &f.village_code, Some("village"), village, true, P::VillageHint.get(lang), lang, e))
+                    (region_input(RegionInput { name: "village_code", value: &f.village_code, level: Some("village"), within: reach_region(frame.user), path_label: village, required: true, hint: P::VillageHint.get(lang) }, lang, e))
                 }
                 (textarea("address", &f.address, lang, e))
                 div.grid {
