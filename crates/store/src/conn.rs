@@ -265,6 +265,15 @@ where
     }
 }
 
+/// A round trip to the database, for health checks.
+pub fn ping(conn: &mut DbConn) -> StoreResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn)?;
+    Ok(())
+}
+
+/// The backend type Diesel generated for [`DbConn`]; boxed queries name it.
+pub type Dialect = <DbConn as Connection>::Backend;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,11 +295,3 @@ mod tests {
     }
 }
 
-/// A round trip to the database, for health checks.
-pub fn ping(conn: &mut DbConn) -> StoreResult<()> {
-    diesel::sql_query("SELECT 1").execute(conn)?;
-    Ok(())
-}
-
-/// The backend type Diesel generated for [`DbConn`]; boxed queries name it.
-pub type Dialect = <DbConn as Connection>::Backend;
