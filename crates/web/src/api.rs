@@ -14,6 +14,41 @@ use axum::routing::get;
 use axum::{Json, Router};
 use maud::html;
 
+/// A request's JSON body, as the API's handlers take it: a malformed body is
+/// 400 `bad_request` and an oversized one 413, never a plain-text rejection.
+pub type JsonBody = Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>;
+
+/// The body as a JSON object.
+pub fn json_object(body: JsonBody) -> Result<serde_json::Map<String, serde_json::Value>, WebError> {
+    match body {
+        Ok(Json(serde_json::Value::Object(m))) => Ok(m),
+        Ok(_) => Err(WebError::BadRequest(
+            "the body must be a JSON object".into(),
+        )),
+        Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(WebError::TooLarge {
+                max_bytes: crate::MAX_UPLOAD_BYTES,
+            })
+        }
+        Err(e) => Err(WebError::BadRequest(e.body_text())),
+    }
+}
+
+/// A JSON value as the text a form field would carry: strings as they are,
+/// numbers and booleans written out, null as empty. Arrays and objects have
+/// no form equivalent: `None`, for the caller to report on the field.
+/// Scripts may send `3` where the form sends `"3"`, and validation stays the
+/// form's, naming fields the same way.
+pub fn scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => Some(String::new()),
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => None,
+    }
+}
+
 /// The OpenAPI 3.1 document, written by hand next to the handlers it
 /// describes; `tests/openapi.rs` checks every documented path is routed.
 pub const OPENAPI: &str = include_str!("openapi.json");

@@ -23,28 +23,19 @@ use serde_json::Value;
 /// the form's and every problem names its field. Keys the form does not
 /// have (`id`, `village_path`, … from a GET) are ignored, so a client can
 /// send back what it read.
-pub(super) fn form_from_json(body: Value) -> Result<(LibraryForm, String), WebError> {
-    let Value::Object(map) = body else {
-        return Err(WebError::BadRequest(
-            "the body must be a JSON object".into(),
-        ));
-    };
+pub(super) fn form_from_json(
+    map: serde_json::Map<String, Value>,
+) -> Result<(LibraryForm, String), WebError> {
     let mut form = LibraryForm::default();
     let mut updated_at = String::new();
     for (key, value) in map {
-        let text = match value {
-            Value::Null => String::new(),
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Array(_) | Value::Object(_) => {
-                if key == "updated_at" || LIBRARY_FIELDS.contains(&key.as_str()) {
-                    return Err(WebError::BadRequest(format!(
-                        "`{key}` must be a string, number, boolean or null"
-                    )));
-                }
-                continue;
+        let Some(text) = crate::api::scalar_text(&value) else {
+            if key == "updated_at" || LIBRARY_FIELDS.contains(&key.as_str()) {
+                return Err(WebError::BadRequest(format!(
+                    "`{key}` must be a string, number, boolean or null"
+                )));
             }
+            continue;
         };
         if key == "updated_at" {
             updated_at = text;
@@ -53,11 +44,6 @@ pub(super) fn form_from_json(body: Value) -> Result<(LibraryForm, String), WebEr
         }
     }
     Ok((form, updated_at))
-}
-
-fn body(body: Result<Json<Value>, JsonRejection>) -> Result<Value, WebError> {
-    body.map(|Json(v)| v)
-        .map_err(|e| WebError::BadRequest(e.body_text()))
 }
 
 pub(super) async fn list(
@@ -83,7 +69,7 @@ pub(super) async fn create(
     json: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, WebError> {
     require_registrar(&user.actor)?;
-    let (form, _) = form_from_json(body(json)?)?;
+    let (form, _) = form_from_json(crate::api::json_object(json)?)?;
     let draft = parse_checked(&state.regions, &user.actor, &form, None)?;
     let lib = save_new(&state, &user, draft).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/libraries/{}", lib.id))
@@ -113,7 +99,7 @@ pub(super) async fn update(
     json: Result<Json<Value>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
     let lib = load_editable(&state, &user, &id).await?;
-    let (form, updated_at) = form_from_json(body(json)?)?;
+    let (form, updated_at) = form_from_json(crate::api::json_object(json)?)?;
     let expected = parse_version(&updated_at)?;
     let form = effective_form(&user.actor, form, &lib);
     let draft = parse_checked(&state.regions, &user.actor, &form, Some(&lib))?;
@@ -146,11 +132,15 @@ mod tests {
 
     #[test]
     fn json_values_become_form_text() {
-        let (f, v) = form_from_json(serde_json::json!({
+        let obj = |v: Value| match v {
+            Value::Object(m) => m,
+            _ => unreachable!("test literals are objects"),
+        };
+        let (f, v) = form_from_json(obj(serde_json::json!({
             "name": "TBM Pelangi", "computers": 3, "hours_per_day": 6.5,
             "has_internet": true, "npp": null, "id": "ignored", "village_path": {"x": 1},
             "updated_at": "2026-01-02T03:04:05.000006",
-        }))
+        })))
         .unwrap();
         assert_eq!(
             (
@@ -164,11 +154,11 @@ mod tests {
         );
         assert_eq!(v, "2026-01-02T03:04:05.000006");
         assert!(matches!(
-            form_from_json(serde_json::json!({"name": ["a"]})),
+            form_from_json(obj(serde_json::json!({"name": ["a"]}))),
             Err(WebError::BadRequest(_))
         ));
         assert!(matches!(
-            form_from_json(serde_json::json!([1])),
+            crate::api::json_object(Ok(axum::Json(serde_json::json!([1])))),
             Err(WebError::BadRequest(_))
         ));
     }

@@ -25,22 +25,16 @@ use serde_json::{Map, Value};
 type Body = Result<Json<Value>, JsonRejection>;
 
 fn object(body: Body) -> Result<Map<String, Value>, WebError> {
-    match body {
-        Ok(Json(Value::Object(m))) => Ok(m),
-        Ok(_) => Err(WebError::BadRequest("expected a JSON object".into())),
-        Err(e) => Err(WebError::BadRequest(e.body_text())),
-    }
+    crate::api::json_object(body)
 }
 
 /// A field as text: strings as they are, numbers and booleans written out,
 /// null or absent as empty. Arrays and objects are a problem on the field.
 fn text(m: &Map<String, Value>, key: &'static str, errors: &mut Invalid) -> String {
-    match m.get(key) {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(_) => {
+    match m.get(key).map(crate::api::scalar_text) {
+        None => String::new(),
+        Some(Some(t)) => t,
+        Some(None) => {
             errors.push(key, Problem::UnknownChoice);
             String::new()
         }
