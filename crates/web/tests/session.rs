@@ -258,19 +258,30 @@ app_test!(pages_render_in_both_languages_under_budget, |app| {
 
 app_test!(oversized_and_malformed_bodies_get_clear_errors, |app| {
     let c = app.token("admin").await;
-    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(lentera_web::MAX_UPLOAD_BYTES + 1));
+    let huge = format!(
+        "{{\"name\": \"{}\"}}",
+        "x".repeat(lentera_web::MAX_UPLOAD_BYTES + 1)
+    );
     let req = axum::http::Request::builder()
         .method("POST")
         .uri("/api/v1/libraries")
         .header("host", "localhost")
         .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {}", c.bearer.clone().unwrap()))
+        .header(
+            "authorization",
+            format!("Bearer {}", c.bearer.clone().unwrap()),
+        )
         .body(axum::body::Body::from(huge))
         .unwrap();
     let r = c.send(req).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.json()["error"]["code"], "payload_too_large");
-    let r = c.post_json("/api/v1/libraries", serde_json::json!(["not", "an", "object"])).await;
+    let r = c
+        .post_json(
+            "/api/v1/libraries",
+            serde_json::json!(["not", "an", "object"]),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.json()["error"]["code"], "bad_request");
 });
