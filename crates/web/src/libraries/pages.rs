@@ -273,7 +273,8 @@ pub(super) async fn show(
     let d = &lib.details;
     let actor = &user.actor;
     let frame = frame(lang, &user);
-    let at = |t: &chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    // One way of writing times across the UI: Western Indonesian Time.
+    let at = |t: &chrono::NaiveDateTime| format!("{} WIB", crate::audit::wib(*t, lang));
     let body = html! {
         @if has("saved") { (notice(Msg::Saved.get(lang))) }
         @if has("deactivated") { (notice(P::Deactivated.get(lang))) }
