@@ -41,6 +41,8 @@ pub enum Problem {
         expected: crate::regions::Level,
     },
     BadNpp,
+    BadIsbn,
+    BadNik,
     BadEmail,
     BadPhone,
     BadCoordinates,

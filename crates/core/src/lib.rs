@@ -8,6 +8,8 @@
 //! (roles and reach), [`audit`].
 
 pub mod audit;
+pub mod catalog;
+pub mod circulation;
 pub mod field;
 pub mod ids;
 pub mod libraries;

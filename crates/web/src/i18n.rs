@@ -311,6 +311,20 @@ pub fn problem_sentence(field: &str, p: &Problem, lang: Lang) -> String {
                     .into()
             }
         }
+        Problem::BadIsbn => {
+            if id {
+                "bukan ISBN yang sah (10 atau 13 angka dengan angka pemeriksa yang benar)".into()
+            } else {
+                "is not a valid ISBN (10 or 13 digits with a correct check digit)".into()
+            }
+        }
+        Problem::BadNik => {
+            if id {
+                "bukan NIK yang sah (16 angka sesuai KTP)".into()
+            } else {
+                "is not a valid NIK (the 16 digits on the identity card)".into()
+            }
+        }
         Problem::BadEmail => {
             if id {
                 "bukan alamat surel yang sah".into()
