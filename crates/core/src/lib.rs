@@ -16,3 +16,4 @@ pub mod libraries;
 pub mod regions;
 pub mod text;
 pub mod users;
+pub mod visits;

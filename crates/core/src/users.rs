@@ -230,6 +230,35 @@ impl Actor {
         }
     }
 
+    /// The library this actor works in, for managers and staff.
+    pub fn own_library(&self) -> Option<LibraryId> {
+        match (&self.home, self.role) {
+            (Home::Library { library_id, .. }, Role::Manager | Role::Staff) => Some(*library_id),
+            _ => None,
+        }
+    }
+
+    /// May this actor do a library's daily work: catalogue and items,
+    /// members, circulation, guest book, stock-taking? Only that library's
+    /// own manager and staff: officers and facilitators read figures, they do
+    /// not run a village's counter.
+    pub fn may_work_in(&self, library: LibraryId) -> bool {
+        self.own_library() == Some(library)
+    }
+
+    /// May this actor see the people behind a library's daily work: members,
+    /// their loans, named visitors, NIK? The same people who serve them and
+    /// nobody else; everyone in reach sees only counts.
+    pub fn may_see_patrons(&self, library: LibraryId) -> bool {
+        self.may_work_in(library)
+    }
+
+    /// May this actor read a library's catalogue, items and daily figures
+    /// (counts, not people)? Anyone whose reach includes the library.
+    pub fn may_read_library(&self, place: &Place<'_>) -> bool {
+        self.reaches(place)
+    }
+
     /// May this actor read the audit trail (filtered to reach)?
     pub fn may_read_audit(&self) -> bool {
         matches!(
@@ -457,6 +486,11 @@ mod tests {
         assert!(!mgr.reaches_region(&rc("3520012001")));
         // Editing.
         assert!(mgr.may_edit_library(&at_magetan));
+        let lib = at_magetan.library.unwrap();
+        assert!(mgr.may_work_in(lib) && mgr.may_see_patrons(lib));
+        assert!(!dist.may_work_in(lib) && !dist.may_see_patrons(lib));
+        assert!(!fac.may_see_patrons(lib));
+        assert!(dist.may_read_library(&at_magetan) && !dist.may_read_library(&at_sanggau));
         assert!(!mgr.may_register_library(&at_magetan));
         assert!(!fac.may_edit_library(&at_magetan));
         assert!(dist.may_register_library(&at_magetan));

@@ -3,6 +3,10 @@
 //! role. Libraries sit in real villages from the region tree; every person
 //! is invented.
 
+mod catalog;
+mod circulation;
+mod visits;
+
 use anyhow::{Context, Result};
 use lentera_core::audit::ActorRef;
 use lentera_core::ids::LibraryId;
@@ -341,6 +345,17 @@ pub fn fill(db: &Db) -> Result<()> {
             users::set_assignments(&mut conn, &by, u.id, &magetan_ids)?;
         }
     }
+    // The library's daily work, so every page has something real to show.
+    let mut daily: Vec<LibraryId> = vec![magetan_lib, balai_sebut];
+    let rest: Vec<LibraryId> = made
+        .iter()
+        .map(|(_, id, _)| *id)
+        .filter(|id| *id != magetan_lib && *id != balai_sebut)
+        .collect();
+    daily.extend(rest);
+    catalog::seed(&mut conn, &daily)?;
+    circulation::seed(&mut conn, &daily)?;
+    visits::seed(&mut conn, &daily)?;
     meta::set(&mut conn, "demo", "1")?;
     print_summary(&tree, count, &people)?;
     Ok(())

@@ -8,6 +8,8 @@
 //! the same transaction.
 
 pub mod audit;
+pub mod catalog;
+pub mod circulation;
 pub mod conn;
 pub mod error;
 pub mod libraries;
@@ -16,6 +18,7 @@ pub mod regions;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+pub mod visits;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -104,11 +104,208 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    counters (library_id, kind) {
+        library_id -> Text,
+        kind -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    biblios (id) {
+        id -> Text,
+        library_id -> Text,
+        title -> Text,
+        subtitle -> Nullable<Text>,
+        authors -> Text,
+        publisher -> Nullable<Text>,
+        place -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        edition -> Nullable<Text>,
+        isbn -> Nullable<Text>,
+        language -> Nullable<Text>,
+        ddc -> Nullable<Text>,
+        call_number -> Nullable<Text>,
+        subjects -> Text,
+        collection -> Text,
+        notes -> Nullable<Text>,
+        control_number -> Nullable<Text>,
+        title_key -> Text,
+        marc -> Nullable<Binary>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Text,
+        library_id -> Text,
+        biblio_id -> Text,
+        barcode -> Text,
+        call_number -> Nullable<Text>,
+        location -> Nullable<Text>,
+        status -> Text,
+        source -> Nullable<Text>,
+        acquired_on -> Nullable<Date>,
+        price -> Nullable<BigInt>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    catalog_changes (seq) {
+        seq -> BigInt,
+        biblio_id -> Text,
+        library_id -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    members (id) {
+        id -> Text,
+        library_id -> Text,
+        member_no -> Text,
+        full_name -> Text,
+        name_key -> Text,
+        member_type -> Text,
+        gender -> Text,
+        birth_date -> Nullable<Date>,
+        address -> Nullable<Text>,
+        rt -> Nullable<Text>,
+        rw -> Nullable<Text>,
+        village_code -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        occupation -> Nullable<Text>,
+        education -> Nullable<Text>,
+        disability -> Nullable<Text>,
+        nik -> Nullable<Text>,
+        joined_on -> Date,
+        expires_on -> Nullable<Date>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    circulation_settings (library_id) {
+        library_id -> Text,
+        closed_weekdays -> Text,
+        fines_enabled -> Bool,
+        hold_pickup_days -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    loan_rules (id) {
+        id -> Text,
+        library_id -> Text,
+        member_type -> Text,
+        collection -> Text,
+        loan_days -> Integer,
+        max_loans -> Integer,
+        max_renewals -> Integer,
+        fine_per_day -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (library_id, day) {
+        library_id -> Text,
+        day -> Date,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    loans (id) {
+        id -> Text,
+        library_id -> Text,
+        item_id -> Text,
+        member_id -> Text,
+        loaned_at -> Timestamp,
+        due_on -> Date,
+        returned_at -> Nullable<Timestamp>,
+        renewals -> Integer,
+        fine -> BigInt,
+        fine_paid -> Bool,
+        loaned_by -> Nullable<Text>,
+        returned_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    holds (id) {
+        id -> Text,
+        library_id -> Text,
+        biblio_id -> Text,
+        member_id -> Text,
+        placed_at -> Timestamp,
+        status -> Text,
+        item_id -> Nullable<Text>,
+        ready_until -> Nullable<Date>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    visits (id) {
+        id -> Text,
+        library_id -> Text,
+        visited_at -> Timestamp,
+        visit_date -> Date,
+        member_id -> Nullable<Text>,
+        visitor_name -> Nullable<Text>,
+        group_name -> Nullable<Text>,
+        males -> Integer,
+        females -> Integer,
+        age_group -> Text,
+        purpose -> Text,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stocktakes (id) {
+        id -> Text,
+        library_id -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        started_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stocktake_scans (stocktake_id, barcode) {
+        stocktake_id -> Text,
+        barcode -> Text,
+        item_id -> Nullable<Text>,
+        scanned_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(libraries -> regions (village_code));
 diesel::joinable!(users -> libraries (library_id));
 diesel::joinable!(facilitator_libraries -> users (user_id));
 diesel::joinable!(facilitator_libraries -> libraries (library_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(biblios -> libraries (library_id));
+diesel::joinable!(items -> biblios (biblio_id));
+diesel::joinable!(members -> libraries (library_id));
+diesel::joinable!(loans -> items (item_id));
+diesel::joinable!(loans -> members (member_id));
+diesel::joinable!(holds -> biblios (biblio_id));
+diesel::joinable!(holds -> members (member_id));
+diesel::joinable!(visits -> members (member_id));
+diesel::joinable!(stocktake_scans -> stocktakes (stocktake_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     meta,
@@ -118,4 +315,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     facilitator_libraries,
     sessions,
     audit_log,
+    counters,
+    biblios,
+    items,
+    catalog_changes,
+    members,
+    circulation_settings,
+    loan_rules,
+    holidays,
+    loans,
+    holds,
+    visits,
+    stocktakes,
+    stocktake_scans,
 );

@@ -48,7 +48,14 @@ pub fn csrf_field(frame: &Frame<'_>) -> Markup {
 
 fn menu(frame: &Frame<'_>) -> Vec<(&'static str, Msg)> {
     let mut items = vec![("/", Msg::Home)];
+    items.push(("/opac", Msg::Opac));
     if let Some(u) = frame.user {
+        // The library's daily work first: it is what most users open Lentera for.
+        items.push(("/catalog", Msg::Catalog));
+        items.push(("/circulation", Msg::Circulation));
+        items.push(("/members", Msg::Members));
+        items.push(("/visits", Msg::Visits));
+        items.push(("/stocktake", Msg::Stocktake));
         items.push(("/libraries", Msg::Libraries));
         items.push(("/regions", Msg::Regions));
         if u.actor.role.is_officer() || u.actor.role == Role::Manager {

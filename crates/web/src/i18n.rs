@@ -82,6 +82,12 @@ messages!(Msg {
     Libraries => "Perpustakaan", "Libraries";
     Users => "Pengguna", "Users";
     Audit => "Jejak audit", "Audit trail";
+    Catalog => "Katalog", "Catalogue";
+    Circulation => "Sirkulasi", "Circulation";
+    Members => "Anggota", "Members";
+    Visits => "Buku tamu", "Guest book";
+    Stocktake => "Stok opname", "Stock-taking";
+    Opac => "Cari buku", "Find a book";
     ApiDocs => "Dokumentasi API", "API documentation";
     Login => "Masuk", "Sign in";
     Logout => "Keluar", "Sign out";
@@ -208,7 +214,13 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "file" => ("Berkas", "File"),
         "body" => ("Isi permintaan", "Request body"),
         "q" => ("Pencarian", "Search"),
-        other => return other.to_string(),
+        other => {
+            // Each feature keeps its own labels beside its forms.
+            return crate::catalog::field_label(other, lang)
+                .or_else(|| crate::circulation::field_label(other, lang))
+                .or_else(|| crate::visits::field_label(other, lang))
+                .map_or_else(|| other.to_string(), str::to_string);
+        }
     };
     match lang {
         Lang::Id => id.to_string(),

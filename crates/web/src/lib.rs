@@ -9,6 +9,8 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod circulation;
 pub mod error;
 pub mod html;
 pub mod i18n;
@@ -17,6 +19,7 @@ pub mod regions;
 pub mod session;
 pub mod state;
 pub mod users;
+pub mod visits;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -37,6 +40,9 @@ pub fn router(state: AppState) -> Router {
         .merge(libraries::routes())
         .merge(users::routes())
         .merge(audit::routes())
+        .merge(catalog::routes())
+        .merge(circulation::routes())
+        .merge(visits::routes())
         .fallback(|| async { error::WebError::NotFound })
         // Layers run bottom-up on the way in: headers → errors → session → CSRF.
         .layer(middleware::from_fn(auth::csrf_guard))

@@ -1,0 +1,1 @@
+//! The guest book: who came to the library, and why.

@@ -1,0 +1,13 @@
+DROP TABLE stocktake_scans;
+DROP TABLE stocktakes;
+DROP TABLE visits;
+DROP TABLE holds;
+DROP TABLE loans;
+DROP TABLE holidays;
+DROP TABLE loan_rules;
+DROP TABLE circulation_settings;
+DROP TABLE members;
+DROP TABLE catalog_changes;
+DROP TABLE items;
+DROP TABLE biblios;
+DROP TABLE counters;

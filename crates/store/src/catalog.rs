@@ -1,0 +1,4 @@
+//! Bibliographic records, items, imports and exports.
+
+pub mod index;
+pub mod stocktake;

@@ -1,0 +1,1 @@
+//! Keeps the full-text index (lentera-search) in step with the database.

@@ -1,0 +1,1 @@
+//! Stock-taking sessions and their scans.

@@ -1,0 +1,1 @@
+//! Members, loan rules, holidays, loans and holds.

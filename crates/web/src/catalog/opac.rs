@@ -1,0 +1,12 @@
+//! The public catalogue (OPAC): search page and `/api/v1/catalog/search`.
+use crate::i18n::Lang;
+use crate::state::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
+
+pub fn field_label(_field: &str, _lang: Lang) -> Option<&'static str> {
+    None
+}
