@@ -2,7 +2,9 @@
 //! Everything it does is also reachable from the web UI or the API; the CLI
 //! exists for first setup, scripts and operators.
 
+mod catalog;
 mod demo;
+mod index;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -58,6 +60,16 @@ enum Command {
     Demo {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Import or export a library's catalogue.
+    Catalog {
+        #[command(subcommand)]
+        command: catalog::CatalogCommand,
+    },
+    /// Maintain the full-text search index.
+    Index {
+        #[command(subcommand)]
+        command: index::IndexCommand,
     },
     /// Manage user accounts.
     User {
@@ -125,6 +137,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::User { command } => user(command),
+        Command::Catalog { command } => catalog::run(command),
+        Command::Index { command } => index::run(command),
     }
 }
 
