@@ -172,6 +172,7 @@ mod tests {
 }
 
 pub mod stocktake;
+pub mod transfer;
 
 crate::libraries::choice_enum!(
     /// Jenis koleksi: decides loan rules and the OPAC facet.
@@ -403,5 +404,565 @@ mod draft_tests {
             ..form()
         };
         assert!(BiblioDraft::parse(&f, 2026).is_err());
+    }
+}
+
+// ------------------------------------------------------------------ items
+
+/// An item's barcode: what a scanner reads off the label. Trimmed; printable
+/// ASCII without spaces (what Code 128 labels and keyboard-wedge scanners
+/// carry reliably), at most 32 characters. Case is kept: old labels from
+/// SLiMS or INLISLite are matched exactly as printed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Barcode(String);
+
+/// The longest barcode accepted.
+pub const BARCODE_MAX: usize = 32;
+
+impl Barcode {
+    pub fn parse(s: &str) -> Result<Barcode, Problem> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err(Problem::Required);
+        }
+        if t.len() > BARCODE_MAX {
+            return Err(Problem::TooLong { max: BARCODE_MAX });
+        }
+        if !t.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+            return Err(Problem::BadBarcode);
+        }
+        Ok(Barcode(t.to_string()))
+    }
+
+    /// The barcode Lentera generates for a library's `n`-th item: `B` and
+    /// the number zero-padded to six digits (`B000001`), growing past
+    /// B999999 without breaking order. Per library, not globally: a village
+    /// library scans only its own books, and a short code prints large and
+    /// scans well on cheap labels. The `B` (buku) keeps generated codes
+    /// apart from member cards and from the purely numeric labels many
+    /// libraries already have.
+    pub fn generated(n: i64) -> Barcode {
+        Barcode(format!("B{:06}", n.max(0)))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Barcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Barcode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Barcode::parse(&s).map_err(|_| format!("bad barcode: {s:?}"))
+    }
+}
+
+impl From<Barcode> for String {
+    fn from(b: Barcode) -> String {
+        b.0
+    }
+}
+
+/// The call number Indonesian village libraries write on the spine when the
+/// cataloguer gave none: the DDC class, the first three letters of the main
+/// entry (the first author's entry word, else the title) in capitals, and
+/// the first letter of the title in lower case — "910 SUY b" for Suyanto's
+/// *Bumi Kita*. Indonesian names are entered under their last element
+/// ("Hesti Sunarto" → SUN) unless written inverted ("Suyanto, Rachmatun").
+/// English leading articles are skipped for the title letter.
+pub fn default_call_number(ddc: Option<&str>, authors: &[String], title: &str) -> Option<String> {
+    let letters = |s: &str| -> String {
+        crate::text::search_key(s)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect()
+    };
+    let title_words: Vec<String> = crate::text::search_key(title)
+        .split(' ')
+        .map(str::to_string)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let skip =
+        usize::from(title_words.len() > 1 && matches!(title_words[0].as_str(), "the" | "a" | "an"));
+    let title_key: String = title_words[skip.min(title_words.len())..].concat();
+    let entry = authors
+        .iter()
+        .find(|a| !a.trim().is_empty())
+        .map(|a| match a.split_once(',') {
+            Some((surname, _)) => letters(surname),
+            None => a.split_whitespace().last().map(letters).unwrap_or_default(),
+        })
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| title_key.clone());
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = ddc.map(str::trim).filter(|d| !d.is_empty()) {
+        parts.push(d.to_string());
+    }
+    let e: String = entry.chars().take(3).collect::<String>().to_uppercase();
+    if !e.is_empty() {
+        parts.push(e);
+    }
+    if let Some(c) = title_key.chars().next() {
+        parts.push(c.to_lowercase().collect());
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+impl BiblioDraft {
+    /// The record's call number, or the default built from its DDC, author
+    /// and title.
+    pub fn call_number_or_default(&self) -> Option<String> {
+        self.call_number
+            .clone()
+            .or_else(|| default_call_number(self.ddc.as_deref(), &self.authors, &self.title))
+    }
+
+    /// The folded title the catalogue list sorts and searches on.
+    pub fn title_key(&self) -> String {
+        crate::text::search_key(&self.title)
+    }
+
+    /// The draft back as form text (for edit forms and audit diffs).
+    pub fn to_form(&self) -> BiblioForm {
+        BiblioForm {
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone().unwrap_or_default(),
+            authors: self.authors.join("\n"),
+            publisher: self.publisher.clone().unwrap_or_default(),
+            place: self.place.clone().unwrap_or_default(),
+            year: self.year.map(|y| y.to_string()).unwrap_or_default(),
+            edition: self.edition.clone().unwrap_or_default(),
+            isbn: self
+                .isbn
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+            language: self.language.clone().unwrap_or_default(),
+            ddc: self.ddc.clone().unwrap_or_default(),
+            call_number: self.call_number.clone().unwrap_or_default(),
+            subjects: self.subjects.join("\n"),
+            collection: self.collection.key().to_string(),
+            notes: self.notes.clone().unwrap_or_default(),
+            control_number: self.control_number.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The field keys of [`BiblioForm`], in form order.
+pub const BIBLIO_FIELDS: &[&str] = &[
+    "title",
+    "subtitle",
+    "authors",
+    "publisher",
+    "place",
+    "year",
+    "edition",
+    "isbn",
+    "language",
+    "ddc",
+    "call_number",
+    "subjects",
+    "collection",
+    "notes",
+    "control_number",
+];
+
+impl BiblioForm {
+    /// Sets a field by its key; unknown keys are ignored and reported.
+    pub fn set(&mut self, key: &str, value: &str) -> bool {
+        let slot = match key {
+            "title" => &mut self.title,
+            "subtitle" => &mut self.subtitle,
+            "authors" => &mut self.authors,
+            "publisher" => &mut self.publisher,
+            "place" => &mut self.place,
+            "year" => &mut self.year,
+            "edition" => &mut self.edition,
+            "isbn" => &mut self.isbn,
+            "language" => &mut self.language,
+            "ddc" => &mut self.ddc,
+            "call_number" => &mut self.call_number,
+            "subjects" => &mut self.subjects,
+            "collection" => &mut self.collection,
+            "notes" => &mut self.notes,
+            "control_number" => &mut self.control_number,
+            _ => return false,
+        };
+        value.clone_into(slot);
+        true
+    }
+
+    /// The values in [`BIBLIO_FIELDS`] order, for audit diffs.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = [
+            &self.title,
+            &self.subtitle,
+            &self.authors,
+            &self.publisher,
+            &self.place,
+            &self.year,
+            &self.edition,
+            &self.isbn,
+            &self.language,
+            &self.ddc,
+            &self.call_number,
+            &self.subjects,
+            &self.collection,
+            &self.notes,
+            &self.control_number,
+        ];
+        BIBLIO_FIELDS
+            .iter()
+            .zip(v)
+            .map(|(k, v)| (*k, v.clone()))
+            .collect()
+    }
+}
+
+/// An item as typed into the form (or sent as JSON): all text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ItemForm {
+    /// Scanned from an existing label, or empty to generate one.
+    pub barcode: String,
+    pub call_number: String,
+    pub location: String,
+    pub status: String,
+    pub source: String,
+    pub acquired_on: String,
+    pub price: String,
+    pub notes: String,
+}
+
+/// The field keys of [`ItemForm`], in form order.
+pub const ITEM_FIELDS: &[&str] = &[
+    "barcode",
+    "call_number",
+    "location",
+    "status",
+    "source",
+    "acquired_on",
+    "price",
+    "notes",
+];
+
+impl ItemForm {
+    pub fn set(&mut self, key: &str, value: &str) -> bool {
+        let slot = match key {
+            "barcode" => &mut self.barcode,
+            "call_number" => &mut self.call_number,
+            "location" => &mut self.location,
+            "status" => &mut self.status,
+            "source" => &mut self.source,
+            "acquired_on" => &mut self.acquired_on,
+            "price" => &mut self.price,
+            "notes" => &mut self.notes,
+            _ => return false,
+        };
+        value.clone_into(slot);
+        true
+    }
+
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let v = [
+            &self.barcode,
+            &self.call_number,
+            &self.location,
+            &self.status,
+            &self.source,
+            &self.acquired_on,
+            &self.price,
+            &self.notes,
+        ];
+        ITEM_FIELDS
+            .iter()
+            .zip(v)
+            .map(|(k, v)| (*k, v.clone()))
+            .collect()
+    }
+}
+
+/// A checked item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemDraft {
+    /// `None`: generate one (new items) or keep the current one (edits).
+    pub barcode: Option<Barcode>,
+    /// `None`: the record's call number (or its default) is used.
+    pub call_number: Option<String>,
+    /// Location or shelf: "Rak 3", "Pojok anak".
+    pub location: Option<String>,
+    /// `None`: available for a new item, unchanged for an edit. Never
+    /// `OnLoan`: only circulation lends.
+    pub status: Option<ItemStatus>,
+    /// "Bantuan Perpusnas 2024", "Pembelian", "Hadiah"…
+    pub source: Option<String>,
+    pub acquired_on: Option<chrono::NaiveDate>,
+    /// Whole rupiah.
+    pub price: Option<i64>,
+    pub notes: Option<String>,
+}
+
+/// The usual item sources, offered as suggestions (any text is accepted).
+pub const ITEM_SOURCES: &[&str] = &[
+    "Bantuan Perpusnas 2024",
+    "Pembelian",
+    "Hadiah",
+    "Dana Desa",
+    "Sumbangan masyarakat",
+];
+
+/// A date as typed: ISO `2024-07-17`, or the Indonesian `17/07/2024` /
+/// `17-07-2024`. Dates before 1900 or after `this_year + 1` are typos.
+pub fn parse_date(s: &str, this_year: i32) -> Result<Option<chrono::NaiveDate>, Problem> {
+    use chrono::{Datelike, NaiveDate};
+    let Some(t) = crate::field::optional(s) else {
+        return Ok(None);
+    };
+    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
+        .map_err(|_| Problem::BadDate)?;
+    if d.year() < 1900 || d.year() > this_year + 1 {
+        return Err(Problem::BadDate);
+    }
+    Ok(Some(d))
+}
+
+/// A price in whole rupiah as people write it: "75000", "75.000",
+/// "Rp 75.000,00", "Rp75,000". Dots and commas followed by three digits are
+/// thousands separators; a trailing ",00"/".00" is cents and must be zero.
+pub fn parse_rupiah(s: &str) -> Result<Option<i64>, Problem> {
+    const MAX: i64 = 100_000_000_000;
+    let Some(t) = crate::field::optional(s) else {
+        return Ok(None);
+    };
+    let t = t
+        .trim_start_matches("Rp.")
+        .trim_start_matches("Rp")
+        .trim_start_matches("rp")
+        .trim();
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    // Cents: a final separator followed by one or two digits.
+    let body = match t.rfind(['.', ',']) {
+        Some(i) if (1..=2).contains(&(t.len() - i - 1)) => {
+            if t[i + 1..].bytes().any(|b| b != b'0') {
+                return Err(Problem::NotAWholeNumber);
+            }
+            &t[..i]
+        }
+        _ => &t[..],
+    };
+    let groups: Vec<&str> = body.split(['.', ',']).collect();
+    let ok = !groups[0].is_empty()
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !ok {
+        return Err(Problem::NotANumber);
+    }
+    let n: i64 = groups.concat().parse().map_err(|_| Problem::NotANumber)?;
+    if n > MAX {
+        return Err(Problem::OutOfRange { min: 0, max: MAX });
+    }
+    Ok(Some(n))
+}
+
+impl ItemDraft {
+    pub fn parse(f: &ItemForm, this_year: i32) -> Result<ItemDraft, crate::field::Invalid> {
+        use crate::field::{Collector, optional, optional_text};
+        let mut c = Collector::default();
+        let barcode = c.take(
+            "barcode",
+            optional(&f.barcode).map(Barcode::parse).transpose(),
+        );
+        let call_number = c.take("call_number", optional_text(&f.call_number, 60));
+        let location = c.take("location", optional_text(&f.location, 100));
+        let status = c.take(
+            "status",
+            match optional(&f.status) {
+                None => Ok(None),
+                Some(s) => match ItemStatus::parse(s) {
+                    Ok(ItemStatus::OnLoan) => Err(Problem::NotAllowedHere),
+                    Ok(s) => Ok(Some(s)),
+                    Err(p) => Err(p),
+                },
+            },
+        );
+        let source = c.take("source", optional_text(&f.source, 100));
+        let acquired_on = c.take("acquired_on", parse_date(&f.acquired_on, this_year));
+        let price = c.take("price", parse_rupiah(&f.price));
+        let notes = c.take("notes", optional_text(&f.notes, 1000));
+        match (
+            barcode,
+            call_number,
+            location,
+            status,
+            source,
+            acquired_on,
+            price,
+            notes,
+        ) {
+            (
+                Some(barcode),
+                Some(call_number),
+                Some(location),
+                Some(status),
+                Some(source),
+                Some(acquired_on),
+                Some(price),
+                Some(notes),
+            ) if c.errors.is_empty() => Ok(ItemDraft {
+                barcode,
+                call_number,
+                location,
+                status,
+                source,
+                acquired_on,
+                price,
+                notes,
+            }),
+            _ => Err(c.errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod item_tests {
+    use super::*;
+
+    #[test]
+    fn barcodes() {
+        assert_eq!(Barcode::parse("  B000123 ").unwrap().as_str(), "B000123");
+        assert_eq!(
+            Barcode::parse("INV/2019-007").unwrap().as_str(),
+            "INV/2019-007"
+        );
+        assert_eq!(Barcode::parse(" "), Err(Problem::Required));
+        assert_eq!(Barcode::parse("B 12"), Err(Problem::BadBarcode));
+        assert_eq!(Barcode::parse("Bé12"), Err(Problem::BadBarcode));
+        assert_eq!(
+            Barcode::parse(&"9".repeat(33)),
+            Err(Problem::TooLong { max: 32 })
+        );
+        assert!(Barcode::parse(&"9".repeat(32)).is_ok());
+        assert_eq!(Barcode::generated(1).as_str(), "B000001");
+        assert_eq!(Barcode::generated(1_234_567).as_str(), "B1234567");
+        // Generated codes sort in the order they were made.
+        assert!(Barcode::generated(99) < Barcode::generated(100));
+    }
+
+    #[test]
+    fn default_call_numbers_follow_village_practice() {
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            default_call_number(Some("910"), &a(&["Suyanto, Rachmatun"]), "Bumi kita").as_deref(),
+            Some("910 SUY b")
+        );
+        // Direct-order Indonesian names are entered under the last element.
+        assert_eq!(
+            default_call_number(
+                Some("899.221 3"),
+                &a(&["Hesti Sunarto"]),
+                "Sayap yang Patah"
+            )
+            .as_deref(),
+            Some("899.221 3 SUN s")
+        );
+        // No author: the title is the main entry. English articles skipped.
+        assert_eq!(
+            default_call_number(Some("030"), &[], "The Encyclopedia of Rice").as_deref(),
+            Some("030 ENC e")
+        );
+        assert_eq!(
+            default_call_number(None, &a(&["Ø"]), "Édu").as_deref(),
+            Some("EDU e")
+        );
+        assert_eq!(default_call_number(None, &[], "  "), None);
+    }
+
+    #[test]
+    fn rupiah_as_people_write_it() {
+        for (s, n) in [
+            ("75000", 75_000),
+            ("75.000", 75_000),
+            ("Rp 75.000,00", 75_000),
+            ("Rp75,000", 75_000),
+            ("1.250.000", 1_250_000),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_rupiah(s), Ok(Some(n)), "{s}");
+        }
+        assert_eq!(parse_rupiah(""), Ok(None));
+        assert_eq!(parse_rupiah("75.000,50"), Err(Problem::NotAWholeNumber));
+        assert_eq!(parse_rupiah("tujuh"), Err(Problem::NotANumber));
+        assert_eq!(parse_rupiah("-5"), Err(Problem::NotANumber));
+        assert_eq!(parse_rupiah("7.50.000"), Err(Problem::NotANumber));
+    }
+
+    #[test]
+    fn dates_iso_and_indonesian() {
+        let d = chrono::NaiveDate::from_ymd_opt(2024, 7, 17);
+        assert_eq!(parse_date("2024-07-17", 2026), Ok(d));
+        assert_eq!(parse_date("17/07/2024", 2026), Ok(d));
+        assert_eq!(parse_date("17-07-2024", 2026), Ok(d));
+        assert_eq!(parse_date("2024-13-01", 2026), Err(Problem::BadDate));
+        assert_eq!(parse_date("2029-01-01", 2026), Err(Problem::BadDate));
+    }
+
+    #[test]
+    fn item_forms() {
+        let f = ItemForm {
+            barcode: "".into(),
+            location: "Rak 3".into(),
+            status: "repair".into(),
+            source: "Bantuan Perpusnas 2024".into(),
+            acquired_on: "2024-07-17".into(),
+            price: "Rp 85.000".into(),
+            ..Default::default()
+        };
+        let d = ItemDraft::parse(&f, 2026).unwrap();
+        assert_eq!(d.barcode, None);
+        assert_eq!(d.status, Some(ItemStatus::InRepair));
+        assert_eq!(d.price, Some(85_000));
+        let bad = ItemForm {
+            barcode: "B 1".into(),
+            status: "on_loan".into(),
+            acquired_on: "kemarin".into(),
+            price: "murah".into(),
+            ..Default::default()
+        };
+        let e = ItemDraft::parse(&bad, 2026).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|x| x.field).collect();
+        assert_eq!(fields, ["barcode", "status", "acquired_on", "price"]);
+        assert_eq!(
+            e.for_field("status").unwrap().problem,
+            Problem::NotAllowedHere
+        );
+    }
+
+    #[test]
+    fn biblio_form_round_trip() {
+        let f = BiblioForm {
+            title: "Budidaya Lele".into(),
+            authors: "Suyanto, Rachmatun\nAmri, Khairul".into(),
+            isbn: "9789790024182".into(),
+            ddc: "639.3".into(),
+            collection: "umum".into(),
+            ..Default::default()
+        };
+        let d = BiblioDraft::parse(&f, 2026).unwrap();
+        assert_eq!(d.to_form(), f);
+        assert_eq!(d.call_number_or_default().as_deref(), Some("639.3 SUY b"));
+        let mut g = BiblioForm::default();
+        for (k, v) in f.pairs() {
+            assert!(g.set(k, &v));
+        }
+        assert_eq!(g, f);
     }
 }

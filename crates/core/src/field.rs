@@ -63,6 +63,16 @@ pub enum Problem {
     /// The field does not apply to the chosen role/type.
     NotAllowedHere,
     BadId,
+    /// Not a barcode a label can carry: printable ASCII, at most 32 characters.
+    BadBarcode,
+    /// No record has this value (an unknown member card or barcode).
+    NotFound,
+    /// A date outside the allowed window (a back-dated entry too old, a
+    /// date in the future).
+    DateOutOfRange {
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
 }
 
 impl FieldError {

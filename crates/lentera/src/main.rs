@@ -166,12 +166,16 @@ fn serve(args: &DbArgs, listen: SocketAddr, demo: bool, config: lentera_web::Con
     }
     bootstrap_admin(&db)?;
     let tree = regions::tree(&mut *db.conn()?)?;
-    let state = lentera_web::AppState::new(db.clone(), tree, config);
-    let app = lentera_web::router(state);
+    // The search index lives in the data folder, also when the database is
+    // PostgreSQL: it is this server's own derived copy of the catalogue.
+    let index = index::open_synced(&db, &args.data_dir)?;
+    let state = lentera_web::AppState::with_index(db.clone(), tree, config, index);
+    let app = lentera_web::router(state.clone());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
+        state.spawn_index_sync(std::time::Duration::from_secs(1));
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;

@@ -94,6 +94,21 @@ pub const ASSETS: &[(&str, &[u8], &str)] = &[
         include_bytes!("../assets/icon.svg"),
         "image/svg+xml",
     ),
+    (
+        "kiosk.js",
+        include_bytes!("../assets/kiosk.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "stocktake.js",
+        include_bytes!("../assets/stocktake.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "circulation.js",
+        include_bytes!("../assets/circulation.js"),
+        "text/javascript; charset=utf-8",
+    ),
 ];
 
 async fn asset(Path(name): Path<String>) -> Result<Response, WebError> {

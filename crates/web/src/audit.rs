@@ -106,6 +106,103 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Mengubah perpustakaan dampingan fasilitator",
         "Changed a facilitator's assigned libraries",
     ),
+    (
+        "biblio.create",
+        "Menambahkan judul ke katalog",
+        "Added a record to the catalogue",
+    ),
+    (
+        "biblio.update",
+        "Mengubah data judul",
+        "Changed a catalogue record",
+    ),
+    (
+        "biblio.delete",
+        "Menghapus judul dari katalog",
+        "Deleted a catalogue record",
+    ),
+    (
+        "catalog.import",
+        "Mengimpor katalog",
+        "Imported a catalogue file",
+    ),
+    ("item.create", "Menambahkan eksemplar", "Added an item"),
+    ("item.update", "Mengubah data eksemplar", "Changed an item"),
+    (
+        "item.status",
+        "Mengubah status eksemplar",
+        "Changed an item's status",
+    ),
+    (
+        "member.create",
+        "Mendaftarkan anggota",
+        "Registered a member",
+    ),
+    (
+        "member.update",
+        "Mengubah data anggota",
+        "Changed a member's details",
+    ),
+    (
+        "member.deactivate",
+        "Menonaktifkan anggota",
+        "Deactivated a member",
+    ),
+    (
+        "member.reactivate",
+        "Mengaktifkan kembali anggota",
+        "Reactivated a member",
+    ),
+    (
+        "member.nik_reveal",
+        "Melihat NIK anggota",
+        "Viewed a member's NIK",
+    ),
+    ("loan.checkout", "Meminjamkan buku", "Lent an item"),
+    (
+        "loan.return",
+        "Menerima pengembalian buku",
+        "Took back an item",
+    ),
+    ("loan.renew", "Memperpanjang peminjaman", "Renewed a loan"),
+    ("hold.place", "Mencatat pemesanan buku", "Placed a hold"),
+    (
+        "hold.cancel",
+        "Membatalkan pemesanan buku",
+        "Cancelled a hold",
+    ),
+    (
+        "circulation.settings",
+        "Mengubah pengaturan sirkulasi",
+        "Changed circulation settings",
+    ),
+    (
+        "circulation.rule",
+        "Mengubah aturan peminjaman",
+        "Changed a loan rule",
+    ),
+    (
+        "circulation.holiday",
+        "Mengubah hari libur perpustakaan",
+        "Changed library holidays",
+    ),
+    ("visit.create", "Mencatat kunjungan", "Recorded a visit"),
+    (
+        "visit.delete",
+        "Menghapus catatan kunjungan",
+        "Deleted a visit entry",
+    ),
+    ("visit.import", "Mengimpor kunjungan", "Imported visits"),
+    (
+        "stocktake.start",
+        "Memulai stok opname",
+        "Started a stock-take",
+    ),
+    (
+        "stocktake.finish",
+        "Menyelesaikan stok opname",
+        "Finished a stock-take",
+    ),
 ];
 
 /// An action key in words; unknown keys (from newer features) as they are.

@@ -430,6 +430,28 @@ pub fn problem_sentence(field: &str, p: &Problem, lang: Lang) -> String {
                 "is not a valid identifier".into()
             }
         }
+        Problem::BadBarcode => {
+            if id {
+                "bukan barcode yang sah (huruf, angka dan tanda baca tanpa spasi, paling banyak 32 karakter)".into()
+            } else {
+                "is not a valid barcode (letters, digits and punctuation without spaces, at most 32 characters)".into()
+            }
+        }
+        Problem::NotFound => {
+            if id {
+                "tidak ditemukan".into()
+            } else {
+                "was not found".into()
+            }
+        }
+        Problem::DateOutOfRange { earliest, latest } => {
+            let f = |d: &chrono::NaiveDate| d.format("%d-%m-%Y").to_string();
+            if id {
+                format!("harus antara {} dan {}", f(earliest), f(latest))
+            } else {
+                format!("must be between {} and {}", f(earliest), f(latest))
+            }
+        }
     };
     format!("{label} {what}.")
 }

@@ -332,3 +332,491 @@ app_test!(anonymous_gets_nothing_but_public_data, |app| {
     assert_eq!(r.status, StatusCode::OK);
     assert!(!r.json()["items"].as_array().unwrap().is_empty());
 });
+
+app_test!(members_and_circulation, |app| {
+    let cs = clients(app).await;
+    // One Magetan member, created by the library's staff.
+    let r = cs[6]
+        .post_json(
+            "/api/v1/members",
+            serde_json::json!({"full_name": "Siti Aminah", "gender": "P", "nik": "3520015708900042"}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), CREATED, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+    // Only a library's own manager and staff work its desk; officers and
+    // facilitators get 403 everywhere, other libraries' staff 404 on records.
+    const DESK: [u16; 8] = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK,
+    ];
+    let rows: Vec<(&str, String, [u16; 8])> = vec![
+        ("page members", "/members".into(), DESK),
+        ("page new member", "/members/new".into(), DESK),
+        ("page member import", "/members/import".into(), DESK),
+        ("api members", "/api/v1/members".into(), DESK),
+        ("page circulation", "/circulation".into(), DESK),
+        ("page overdue", "/circulation/overdue".into(), DESK),
+        ("page holds", "/circulation/holds".into(), DESK),
+        ("page settings", "/circulation/settings".into(), DESK),
+        ("api loans", "/api/v1/circulation/loans".into(), DESK),
+        ("api holds", "/api/v1/circulation/holds".into(), DESK),
+        (
+            "api member magetan",
+            format!("/api/v1/members/{id}"),
+            [
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND,
+            ],
+        ),
+        (
+            "page member magetan",
+            format!("/members/{id}"),
+            [
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND,
+            ],
+        ),
+    ];
+    for (what, path, want) in &rows {
+        for (i, c) in cs.iter().enumerate() {
+            let r = c.get(path).await;
+            check(what, ROLES[i], r.status, want[i], &r.text());
+        }
+    }
+    // Lists count only the library's own members.
+    let want_members = [None, None, None, None, None, Some(1), Some(1), Some(0)];
+    for (i, c) in cs.iter().enumerate() {
+        let r = c.get("/api/v1/members").await;
+        if let Some(n) = want_members[i] {
+            assert_eq!(r.json()["total"], n, "members as {}", ROLES[i]);
+        }
+    }
+    // Writes: a scan of an unknown code is a refusal (409) for desk staff.
+    let want = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 409, 409, 409,
+    ];
+    for (i, c) in cs.iter().enumerate() {
+        let r = c
+            .post_json(
+                "/api/v1/circulation/scan",
+                serde_json::json!({"code": "TIDAK-ADA"}),
+            )
+            .await;
+        check("api scan", ROLES[i], r.status, want[i], &r.text());
+        let r = c
+            .put_json(
+                &format!("/api/v1/members/{id}"),
+                serde_json::json!({"full_name": "Siti Aminah", "gender": "P"}),
+            )
+            .await;
+        let want_put = [
+            FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, NOT_FOUND,
+        ];
+        check(
+            "api member update",
+            ROLES[i],
+            r.status,
+            want_put[i],
+            &r.text(),
+        );
+    }
+});
+
+// Catalogue import/export (catalog/transfer.rs): only a library's own
+// manager and staff import, into their own library; anyone who may read a
+// library exports it; an import's status is visible to that library's people.
+app_test!(catalog_import_export, |app| {
+    const ACCEPTED: u16 = 202;
+    let cs = clients(app).await;
+    let csv = b"judul,isbn\r\nLaskar Pelangi,979-3062-79-7\r\n";
+    let want_form = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK,
+    ];
+    let want_upload = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, ACCEPTED, ACCEPTED, ACCEPTED,
+    ];
+    let mut magetan_job = None;
+    for (i, c) in cs.iter().enumerate() {
+        let r = c.get("/catalog/import").await;
+        check("import page", ROLES[i], r.status, want_form[i], &r.text());
+        let r = c
+            .upload("/api/v1/catalog/imports", "file", "k.csv", csv)
+            .await;
+        check("api import", ROLES[i], r.status, want_upload[i], &r.text());
+        if ROLES[i] == "pengelola.magetan" {
+            magetan_job = r.json()["id"].as_str().map(str::to_string);
+        }
+    }
+    let job = magetan_job.expect("a job");
+    let want_status = [
+        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND,
+    ];
+    for (i, c) in cs.iter().enumerate() {
+        let r = c.get(&format!("/api/v1/catalog/imports/{job}")).await;
+        check(
+            "api import status",
+            ROLES[i],
+            r.status,
+            want_status[i],
+            &r.text(),
+        );
+        let r = c.get(&format!("/catalog/imports/{job}")).await;
+        check(
+            "import status page",
+            ROLES[i],
+            r.status,
+            want_status[i],
+            &r.text(),
+        );
+    }
+    let rows: [(&str, String, [u16; 8]); 4] = [
+        (
+            "api export magetan",
+            format!("/api/v1/catalog/export?format=csv&library={}", app.magetan),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "page export magetan2",
+            format!("/catalog/export?format=marc&library={}", app.magetan2),
+            [
+                OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+            ],
+        ),
+        (
+            "api export sanggau",
+            format!("/api/v1/catalog/export?format=xlsx&library={}", app.sanggau),
+            [
+                OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,
+            ],
+        ),
+        (
+            "api export own library",
+            "/api/v1/catalog/export?format=slims".to_string(),
+            [INVALID, INVALID, INVALID, INVALID, INVALID, OK, OK, OK],
+        ),
+    ];
+    for (what, uri, want) in rows {
+        for (i, c) in cs.iter().enumerate() {
+            let r = c.get(&uri).await;
+            check(what, ROLES[i], r.status, want[i], &r.text());
+        }
+    }
+});
+
+app_test!(public_catalogue_is_public, |app| {
+    // One record in Magetan, one in Sanggau: every role and anonymous
+    // visitors see both (the union catalogue), whatever their reach.
+    let mut conn = app.state.db.conn().unwrap();
+    let sys = lentera_core::audit::ActorRef::system("test");
+    let mut ids = Vec::new();
+    for (lib, title) in [
+        (app.magetan, "Budidaya Lele"),
+        (app.sanggau, "Budidaya Nila"),
+    ] {
+        let f = lentera_core::catalog::BiblioForm {
+            title: title.into(),
+            ..Default::default()
+        };
+        let d = lentera_core::catalog::BiblioDraft::parse(&f, 2026).unwrap();
+        ids.push(
+            lentera_store::catalog::create_biblio(&mut conn, &sys, lib, &d)
+                .unwrap()
+                .id,
+        );
+    }
+    drop(conn);
+    app.state.sync_index().await.unwrap();
+    let mut cs = clients(app).await;
+    cs.push(app.anon());
+    for (i, c) in cs.iter().enumerate() {
+        let role = ROLES.get(i).copied().unwrap_or("anonymous");
+        let r = c.get("/api/v1/catalog/search?q=budidaya").await;
+        check("api search", role, r.status, OK, &r.text());
+        assert_eq!(r.json()["total"], 2, "api search as {role}");
+        for path in [
+            "/opac?q=budidaya".to_string(),
+            format!("/opac/{}", ids[0]),
+            format!("/opac/{}", ids[1]),
+        ] {
+            let r = c.get(&path).await;
+            check(&path, role, r.status, OK, &r.text());
+        }
+    }
+});
+
+// Catalogue records and items: everyone in reach reads a library's
+// catalogue; only its own manager and staff change it.
+app_test!(catalog_records_and_items, |app| {
+    use lentera_core::audit::ActorRef;
+    use lentera_core::catalog::{BiblioDraft, BiblioForm, ItemDraft, ItemForm};
+    use lentera_store::catalog as store;
+    let cs = clients(app).await;
+    let mut conn = app.state.db.conn().unwrap();
+    let by = ActorRef::system("test");
+    let mut rec = |lib, title: &str| {
+        let d = BiblioDraft::parse(
+            &BiblioForm {
+                title: title.into(),
+                ..Default::default()
+            },
+            2026,
+        )
+        .unwrap();
+        let b = store::create_biblio(&mut conn, &by, lib, &d).unwrap();
+        let i = ItemDraft::parse(&ItemForm::default(), 2026).unwrap();
+        let it = store::add_item(&mut conn, &by, &b.id, &i).unwrap();
+        (b.id, it.id)
+    };
+    let (m, m_item) = rec(app.magetan, "Budidaya Lele");
+    let (m2, _) = rec(app.magetan2, "Cerita Rakyat Magetan");
+    let (s, _) = rec(app.sanggau, "Kebun Sawit Rakyat");
+    drop(conn);
+    const UNPROCESSABLE: u16 = INVALID;
+    let read_m = [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND];
+    let read_m2 = [
+        OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+    ];
+    let read_s = [
+        OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,
+    ];
+    let write_m = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK, OK, NOT_FOUND,
+    ];
+    let own_only = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK,
+    ];
+    let rows: Vec<(&str, String, [u16; 8])> = vec![
+        ("page record magetan", format!("/catalog/{m}"), read_m),
+        (
+            "api record magetan",
+            format!("/api/v1/catalog/records/{m}"),
+            read_m,
+        ),
+        (
+            "api record magetan2",
+            format!("/api/v1/catalog/records/{m2}"),
+            read_m2,
+        ),
+        ("page record sanggau", format!("/catalog/{s}"), read_s),
+        (
+            "api record sanggau",
+            format!("/api/v1/catalog/records/{s}"),
+            read_s,
+        ),
+        (
+            "api items magetan",
+            format!("/api/v1/catalog/records/{m}/items"),
+            read_m,
+        ),
+        (
+            "api item magetan",
+            format!("/api/v1/catalog/items/{m_item}"),
+            read_m,
+        ),
+        (
+            "api by barcode magetan",
+            format!(
+                "/api/v1/catalog/items/by-barcode/B000001?library={}",
+                app.magetan
+            ),
+            read_m,
+        ),
+        (
+            "page list magetan",
+            format!("/catalog?library={}", app.magetan),
+            read_m,
+        ),
+        (
+            "page list magetan2",
+            format!("/catalog?library={}", app.magetan2),
+            read_m2,
+        ),
+        (
+            "api list sanggau",
+            format!("/api/v1/catalog/records?library={}", app.sanggau),
+            read_s,
+        ),
+        (
+            "api list own",
+            "/api/v1/catalog/records".into(),
+            [
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                UNPROCESSABLE,
+                OK,
+                OK,
+                OK,
+            ],
+        ),
+        ("page list own or chooser", "/catalog".into(), [OK; 8]),
+        ("page edit magetan", format!("/catalog/{m}/edit"), write_m),
+        (
+            "page item edit magetan",
+            format!("/catalog/items/{m_item}/edit"),
+            write_m,
+        ),
+        ("page new", "/catalog/new".into(), own_only),
+        ("page labels", "/catalog/labels".into(), own_only),
+    ];
+    for (what, path, want) in rows {
+        for (i, c) in cs.iter().enumerate() {
+            let r = c.get(&path).await;
+            check(what, ROLES[i], r.status, want[i], &r.text());
+        }
+    }
+    for (i, c) in cs.iter().enumerate() {
+        let r = c
+            .put_json(
+                &format!("/api/v1/catalog/records/{m}"),
+                serde_json::json!({"title": format!("Budidaya Lele {i}")}),
+            )
+            .await;
+        check("api put magetan", ROLES[i], r.status, write_m[i], &r.text());
+        let r = c
+            .put_json(
+                &format!("/api/v1/catalog/items/{m_item}"),
+                serde_json::json!({"location": format!("Rak {i}")}),
+            )
+            .await;
+        check(
+            "api put item magetan",
+            ROLES[i],
+            r.status,
+            write_m[i],
+            &r.text(),
+        );
+        let r = c
+            .post_json(
+                &format!("/api/v1/catalog/records/{m}/items"),
+                serde_json::json!({}),
+            )
+            .await;
+        let want = if write_m[i] == OK {
+            CREATED
+        } else {
+            write_m[i]
+        };
+        check("api add item magetan", ROLES[i], r.status, want, &r.text());
+        let r = c
+            .post_json(
+                "/api/v1/catalog/records",
+                serde_json::json!({"title": "Buku Baru"}),
+            )
+            .await;
+        let want = if own_only[i] == OK {
+            CREATED
+        } else {
+            own_only[i]
+        };
+        check("api create record", ROLES[i], r.status, want, &r.text());
+        let r = c.delete(&format!("/api/v1/catalog/records/{s}")).await;
+        let want = [
+            FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, 204,
+        ];
+        check("api delete sanggau", ROLES[i], r.status, want[i], &r.text());
+    }
+});
+
+app_test!(guest_book_and_stocktake, |app| {
+    const CONFLICT: u16 = 409;
+    let cs = clients(app).await;
+    let (m, s) = (app.magetan, app.sanggau);
+    // Counts: everyone whose reach includes the library; names never leave it.
+    let rows: [(&str, String, [u16; 8]); 8] = [
+        (
+            "api counts magetan",
+            format!("/api/v1/visits/counts?library={m}"),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "api counts sanggau",
+            format!("/api/v1/visits/counts?library={s}"),
+            [
+                OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,
+            ],
+        ),
+        (
+            "api counts own or reach",
+            "/api/v1/visits/counts?by=month".into(),
+            [OK, OK, OK, OK, OK, OK, OK, OK],
+        ),
+        (
+            "api recent magetan",
+            format!("/api/v1/visits?library={m}"),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "visits page magetan",
+            format!("/visits?library={m}"),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        (
+            "visits export magetan",
+            format!("/visits/export?library={m}&format=csv"),
+            [OK, OK, OK, NOT_FOUND, OK, OK, OK, NOT_FOUND],
+        ),
+        // Daily work: only a library's own manager and staff.
+        (
+            "kiosk",
+            "/kiosk".into(),
+            [
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK,
+            ],
+        ),
+        (
+            "stocktake page",
+            "/stocktake".into(),
+            [
+                FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK,
+            ],
+        ),
+    ];
+    for (what, path, want) in rows {
+        for (i, c) in cs.iter().enumerate() {
+            let r = c.get(&path).await;
+            check(what, ROLES[i], r.status, want[i], &r.text());
+        }
+    }
+    let want_record = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND, FORBIDDEN, CREATED, CREATED, NOT_FOUND,
+    ];
+    for (i, c) in cs.iter().enumerate() {
+        let body = serde_json::json!({"library": m.to_string(), "visitor_name": "Matriks",
+            "gender": "P", "age_group": "remaja", "purpose": "belajar"});
+        let r = c.post_json("/api/v1/visits", body).await;
+        check(
+            "api record visit magetan",
+            ROLES[i],
+            r.status,
+            want_record[i],
+            &r.text(),
+        );
+        // Names only for the library's own people.
+        let r = c.get(&format!("/api/v1/visits?library={m}")).await;
+        if r.status == StatusCode::OK {
+            let names = [false, false, false, false, false, true, true, false][i];
+            assert_eq!(r.json()["names_visible"], names, "names as {}", ROLES[i]);
+            assert_eq!(
+                r.text().contains("Matriks"),
+                names,
+                "visitor name as {}",
+                ROLES[i]
+            );
+        }
+    }
+    let want_start = [
+        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, CREATED, CONFLICT, CREATED,
+    ];
+    for (i, c) in cs.iter().enumerate() {
+        let r = c
+            .post_json("/api/v1/stocktakes", serde_json::json!({}))
+            .await;
+        check(
+            "api start stocktake",
+            ROLES[i],
+            r.status,
+            want_start[i],
+            &r.text(),
+        );
+    }
+});

@@ -186,6 +186,8 @@ CREATE TABLE stocktakes (
     note TEXT
 );
 CREATE INDEX stocktakes_library ON stocktakes (library_id, started_at);
+-- One open stock-take per library, even under two simultaneous starts.
+CREATE UNIQUE INDEX stocktakes_library_open ON stocktakes (library_id) WHERE finished_at IS NULL;
 
 CREATE TABLE stocktake_scans (
     stocktake_id TEXT NOT NULL REFERENCES stocktakes (id),

@@ -1,0 +1,46 @@
+//! `schema.rs` is written by hand; this proves every column it names exists
+//! in both backends' migrated databases, so a query can never name a column
+//! one backend lacks.
+
+use diesel::prelude::*;
+use lentera_store::schema::*;
+use lentera_store::{Db, both_backends};
+
+macro_rules! select_all {
+    ($c:expr, $($t:ident),+ $(,)?) => {
+        $(
+            $t::table
+                .select($t::all_columns)
+                .limit(0)
+                .execute($c)
+                .unwrap_or_else(|e| panic!("table {}: {e}", stringify!($t)));
+        )+
+    };
+}
+
+both_backends!(every_schema_column_exists, |db: &Db| {
+    let mut c = db.conn().unwrap();
+    select_all!(
+        &mut c,
+        meta,
+        regions,
+        libraries,
+        users,
+        facilitator_libraries,
+        sessions,
+        audit_log,
+        counters,
+        biblios,
+        items,
+        catalog_changes,
+        members,
+        circulation_settings,
+        loan_rules,
+        holidays,
+        loans,
+        holds,
+        visits,
+        stocktakes,
+        stocktake_scans,
+    );
+});
