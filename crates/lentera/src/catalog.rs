@@ -199,10 +199,10 @@ fn resolve(conn: &mut DbConn, library: &str) -> Result<LibraryId> {
     }
 }
 
-/// TODO(lead): use the index folder `serve` and `index rebuild` use (H2)
-/// once they settle on one; this must be the same path.
+/// The same folder `serve` and `index rebuild` use, so an import is
+/// searchable without a rebuild.
 fn index_dir(args: &DbArgs) -> PathBuf {
-    args.data_dir.join("search-index")
+    crate::index::dir(&args.data_dir)
 }
 
 fn this_year() -> i32 {
