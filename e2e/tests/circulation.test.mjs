@@ -27,6 +27,10 @@ after(async () => {
 
 async function scan(page, code) {
   // The box has focus after every scan; a scanner types the code and Enter.
+  // `autofocus` lands after load, so give a slow machine a moment.
+  await page
+    .waitForFunction(() => document.activeElement && document.activeElement.id === 'f-code', null, { timeout: 10_000 })
+    .catch(() => {});
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   assert.equal(focused, 'f-code', 'the scan box has the focus');
   await page.keyboard.type(code);
