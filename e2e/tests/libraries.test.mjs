@@ -27,8 +27,11 @@ test('sign in, create a library in a chosen village, find it again', { timeout: 
   const village = await magetanVillage(page);
   const name = `Perpustakaan Uji Peramban ${Date.now()}`;
 
-  // The list, then the add button.
-  await page.locator('header').getByRole('link', { name: 'Perpustakaan', exact: true }).click();
+  // The list (first page of the Administrasi group, also in its submenu),
+  // then the add button.
+  await page.locator('header').getByRole('link', { name: 'Administrasi', exact: true }).click();
+  await page.waitForURL('**/libraries');
+  await page.getByRole('navigation', { name: 'Administrasi' }).getByRole('link', { name: 'Perpustakaan', exact: true }).click();
   await page.waitForURL('**/libraries');
   await page.getByRole('link', { name: 'Tambah perpustakaan' }).click();
   await page.waitForURL('**/libraries/new');

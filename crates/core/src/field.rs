@@ -73,6 +73,26 @@ pub enum Problem {
         earliest: chrono::NaiveDate,
         latest: chrono::NaiveDate,
     },
+    /// An upload with no bytes.
+    FileEmpty,
+    /// An upload over the size limit.
+    FileTooLarge {
+        max_mb: u32,
+    },
+    /// An upload whose *content* is none of the allowed kinds (whatever its
+    /// name says): a script renamed `.jpg` lands here.
+    FileWrongType {
+        allowed: &'static str,
+    },
+    /// An upload of the right kind that cannot be read (a truncated photo).
+    FileDamaged,
+    /// The event, session or list has no room left.
+    Full,
+    /// The record's current status does not allow this step (approving a
+    /// draft, editing a submitted plan).
+    WrongStatus,
+    /// An end before its start.
+    EndBeforeStart,
 }
 
 impl FieldError {

@@ -7,13 +7,20 @@
 //! [`regions`] (the Kemendagri tree and its codes), [`libraries`], [`users`]
 //! (roles and reach), [`audit`].
 
+pub mod activities;
+pub mod aid;
 pub mod audit;
 pub mod catalog;
 pub mod circulation;
+pub mod events;
 pub mod field;
 pub mod ids;
 pub mod libraries;
+pub mod monitoring;
+pub mod program;
 pub mod regions;
 pub mod text;
+pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod workplans;

@@ -3,9 +3,15 @@
 //! role. Libraries sit in real villages from the region tree; every person
 //! is invented.
 
+mod activities;
+mod aid;
 mod catalog;
 mod circulation;
+mod events;
+mod program;
+mod reports;
 mod visits;
+mod workplans;
 
 use anyhow::{Context, Result};
 use lentera_core::audit::ActorRef;
@@ -353,9 +359,22 @@ pub fn fill(db: &Db) -> Result<()> {
         .filter(|id| *id != magetan_lib && *id != balai_sebut)
         .collect();
     daily.extend(rest);
+    // Bulk seeding: the figure triggers wait and the figures are rebuilt
+    // once at the end (row-by-row upkeep would triple the time on PostgreSQL).
+    lentera_store::monitoring::figures::pause(&mut conn)?;
     catalog::seed(&mut conn, &daily)?;
     circulation::seed(&mut conn, &daily)?;
     visits::seed(&mut conn, &daily)?;
+    // The program cycle, in its order: selection, aid, Bimtek, work plans,
+    // activities.
+    program::seed(&mut conn, &made)?;
+    aid::seed(&mut conn, &made)?;
+    events::seed(&mut conn, &made)?;
+    workplans::seed(&mut conn, &made)?;
+    activities::seed(&mut conn, &made)?;
+    // Monitoring: monthly reports over the figures the above produced.
+    reports::seed(&mut conn, &made)?;
+    lentera_store::monitoring::figures::rebuild(&mut conn)?;
     meta::set(&mut conn, "demo", "1")?;
     print_summary(&tree, count, &people)?;
     Ok(())

@@ -5,6 +5,7 @@
 mod catalog;
 mod demo;
 mod index;
+mod report;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
@@ -71,6 +72,9 @@ enum Command {
         #[command(subcommand)]
         command: index::IndexCommand,
     },
+    /// Monitoring reports without the web UI: PDF, XLSX, CSV or DHIS2-style
+    /// data values for the nation, a region or a library.
+    Report(Box<report::ReportArgs>),
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -139,6 +143,7 @@ fn main() -> Result<()> {
         Command::User { command } => user(command),
         Command::Catalog { command } => catalog::run(command),
         Command::Index { command } => index::run(command),
+        Command::Report(args) => report::run(*args),
     }
 }
 

@@ -7,18 +7,26 @@
 //! caller decides the transaction, and every write records its audit entry in
 //! the same transaction.
 
+pub mod activities;
+pub mod aid;
 pub mod audit;
 pub mod catalog;
 pub mod circulation;
 pub mod conn;
 pub mod error;
+pub mod events;
 pub mod libraries;
 pub mod meta;
+pub mod monitoring;
+pub mod notifications;
+pub mod program;
 pub mod regions;
 pub mod schema;
 pub mod sessions;
+pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod workplans;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

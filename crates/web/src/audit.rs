@@ -194,6 +194,57 @@ const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("visit.import", "Mengimpor kunjungan", "Imported visits"),
     (
+        "aid.package_create",
+        "Membuat paket bantuan",
+        "Created an aid package",
+    ),
+    (
+        "aid.package_update",
+        "Mengubah paket bantuan",
+        "Changed an aid package",
+    ),
+    (
+        "aid.package_book_list",
+        "Mengganti daftar buku paket bantuan",
+        "Replaced an aid package's book list",
+    ),
+    ("aid.allocate", "Mengalokasikan bantuan", "Allocated aid"),
+    (
+        "aid.allocate_bulk",
+        "Mengalokasikan bantuan untuk semua penerima",
+        "Allocated aid to all recipients",
+    ),
+    (
+        "aid.allocation_update",
+        "Mengubah alokasi bantuan",
+        "Changed an aid allocation",
+    ),
+    (
+        "aid.allocation_delete",
+        "Menghapus alokasi bantuan",
+        "Deleted an aid allocation",
+    ),
+    (
+        "aid.shipment",
+        "Mencatat pengiriman bantuan",
+        "Recorded an aid shipment",
+    ),
+    (
+        "aid.shipment_bulk",
+        "Mencatat pengiriman bantuan sekaligus",
+        "Recorded aid shipments in bulk",
+    ),
+    (
+        "aid.receipt",
+        "Mencatat berita acara serah terima bantuan",
+        "Recorded the aid handover (BAST)",
+    ),
+    (
+        "aid.books_import",
+        "Memasukkan buku bantuan ke katalog",
+        "Added aid books to the catalogue",
+    ),
+    (
         "stocktake.start",
         "Memulai stok opname",
         "Started a stock-take",
@@ -202,6 +253,307 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "stocktake.finish",
         "Menyelesaikan stok opname",
         "Finished a stock-take",
+    ),
+    (
+        "report.save",
+        "Mengisi angka laporan bulanan secara manual",
+        "Entered monthly report figures by hand",
+    ),
+    (
+        "report.import",
+        "Mengunggah templat laporan bulanan",
+        "Uploaded a monthly report template",
+    ),
+    (
+        "report.submit",
+        "Mengirim laporan bulanan",
+        "Sent a monthly report",
+    ),
+    (
+        "report.withdraw",
+        "Menarik kembali laporan bulanan",
+        "Withdrew a monthly report",
+    ),
+    (
+        "report.approve",
+        "Menyetujui laporan bulanan",
+        "Approved a monthly report",
+    ),
+    (
+        "report.return",
+        "Mengembalikan laporan bulanan untuk diperbaiki",
+        "Returned a monthly report for correction",
+    ),
+    (
+        "report.unlock",
+        "Membuka kunci laporan bulanan",
+        "Unlocked a monthly report",
+    ),
+    (
+        "report.deadline",
+        "Mengubah batas waktu laporan bulanan",
+        "Changed the monthly report deadline",
+    ),
+    (
+        "program_year.create",
+        "Membuka tahun program TPBIS",
+        "Opened a TPBIS programme year",
+    ),
+    (
+        "program_year.update",
+        "Mengubah tahun program TPBIS",
+        "Changed a TPBIS programme year",
+    ),
+    (
+        "program_year.decree",
+        "Mencatat SK penetapan penerima TPBIS",
+        "Recorded the decree naming TPBIS recipients",
+    ),
+    (
+        "proposal.create",
+        "Mengusulkan calon penerima TPBIS",
+        "Proposed a TPBIS candidate",
+    ),
+    (
+        "proposal.update",
+        "Mengubah usulan atau dokumennya",
+        "Changed a proposal or its documents",
+    ),
+    (
+        "proposal.delete",
+        "Membatalkan usulan",
+        "Withdrew a proposal",
+    ),
+    (
+        "proposal.submit",
+        "Mengirim usulan ke Perpusnas",
+        "Sent a proposal to Perpusnas",
+    ),
+    (
+        "proposal.verify",
+        "Memverifikasi dokumen usulan",
+        "Verified a proposal's documents",
+    ),
+    (
+        "proposal.return",
+        "Mengembalikan usulan untuk diperbaiki",
+        "Returned a proposal for correction",
+    ),
+    (
+        "proposal.accept",
+        "Menerima usulan TPBIS",
+        "Accepted a TPBIS proposal",
+    ),
+    (
+        "proposal.reject",
+        "Menolak usulan TPBIS",
+        "Rejected a TPBIS proposal",
+    ),
+    (
+        "proposal.import",
+        "Mencatat keputusan seleksi terdahulu",
+        "Recorded an earlier selection decision",
+    ),
+    (
+        "workplan.create",
+        "Membuat rencana kerja",
+        "Created a work plan",
+    ),
+    (
+        "workplan.copy",
+        "Membuat rencana kerja dari rencana tahun lalu",
+        "Created a work plan from last year's",
+    ),
+    (
+        "workplan.update",
+        "Mengubah rencana kerja",
+        "Changed a work plan",
+    ),
+    (
+        "workplan.submit",
+        "Mengajukan rencana kerja",
+        "Submitted a work plan",
+    ),
+    (
+        "workplan.resubmit",
+        "Mengajukan ulang rencana kerja setelah revisi",
+        "Resubmitted a work plan after revision",
+    ),
+    (
+        "workplan.request_revision",
+        "Meminta revisi rencana kerja",
+        "Requested a work plan revision",
+    ),
+    (
+        "workplan.approve",
+        "Menyetujui rencana kerja",
+        "Approved a work plan",
+    ),
+    (
+        "workplan.progress",
+        "Mencatat kemajuan kegiatan rencana kerja",
+        "Recorded a work plan activity's progress",
+    ),
+    (
+        "workplan.settings",
+        "Mengubah tenggat bawaan rencana kerja",
+        "Changed the default work plan due day",
+    ),
+    // Program events (Bimtek and others).
+    (
+        "event.create",
+        "Membuat kegiatan program",
+        "Created a programme event",
+    ),
+    (
+        "event.update",
+        "Mengubah kegiatan program",
+        "Changed a programme event",
+    ),
+    (
+        "event.delete",
+        "Menghapus kegiatan program",
+        "Deleted a programme event",
+    ),
+    (
+        "event.trainer_add",
+        "Menambahkan pelatih kegiatan",
+        "Added an event trainer",
+    ),
+    (
+        "event.trainer_remove",
+        "Menghapus pelatih kegiatan",
+        "Removed an event trainer",
+    ),
+    (
+        "event.session_add",
+        "Menambahkan sesi agenda",
+        "Added an agenda session",
+    ),
+    (
+        "event.session_update",
+        "Mengubah sesi agenda",
+        "Changed an agenda session",
+    ),
+    (
+        "event.session_delete",
+        "Menghapus sesi agenda",
+        "Deleted an agenda session",
+    ),
+    (
+        "event.register",
+        "Mendaftarkan peserta kegiatan",
+        "Registered an event participant",
+    ),
+    (
+        "event.cancel_registration",
+        "Membatalkan pendaftaran peserta",
+        "Cancelled a registration",
+    ),
+    (
+        "event.promote",
+        "Memindahkan peserta dari daftar tunggu",
+        "Moved a participant off the waitlist",
+    ),
+    (
+        "event.attendance",
+        "Mengisi absensi sesi",
+        "Took a session's roll call",
+    ),
+    (
+        "event.scores",
+        "Mengisi nilai pre-test/post-test",
+        "Entered pre-/post-test scores",
+    ),
+    (
+        "event.survey",
+        "Mencatat survei kepuasan peserta",
+        "Recorded participant feedback",
+    ),
+    (
+        "event.survey_open",
+        "Membuka tautan survei peserta",
+        "Opened the feedback link",
+    ),
+    (
+        "event.survey_close",
+        "Menutup tautan survei peserta",
+        "Closed the feedback link",
+    ),
+    (
+        "event.certificates",
+        "Menerbitkan sertifikat",
+        "Issued certificates",
+    ),
+    (
+        "indicator.create",
+        "Menambahkan indikator",
+        "Added an indicator",
+    ),
+    (
+        "indicator.update",
+        "Mengubah indikator",
+        "Changed an indicator",
+    ),
+    (
+        "indicator.target",
+        "Menetapkan target indikator",
+        "Set an indicator target",
+    ),
+    (
+        "kpi.formula",
+        "Menambahkan versi rumus KPI",
+        "Added a KPI formula version",
+    ),
+    (
+        "population.import",
+        "Mengimpor jumlah penduduk",
+        "Imported population figures",
+    ),
+    (
+        "activity.create",
+        "Melaporkan kegiatan",
+        "Reported an activity",
+    ),
+    (
+        "activity.update",
+        "Mengubah laporan kegiatan",
+        "Changed an activity report",
+    ),
+    (
+        "activity.delete",
+        "Menghapus laporan kegiatan",
+        "Deleted an activity report",
+    ),
+    (
+        "activity.photo_add",
+        "Menambahkan foto kegiatan",
+        "Added activity photos",
+    ),
+    (
+        "activity.photo_remove",
+        "Menghapus foto kegiatan",
+        "Removed an activity photo",
+    ),
+    (
+        "activity.import",
+        "Memuat laporan kegiatan sekaligus",
+        "Loaded activity reports in bulk",
+    ),
+    (
+        "advocacy.create",
+        "Mencatat hasil advokasi",
+        "Recorded an advocacy outcome",
+    ),
+    (
+        "advocacy.update",
+        "Mengubah hasil advokasi",
+        "Changed an advocacy outcome",
+    ),
+    (
+        "advocacy.delete",
+        "Menghapus hasil advokasi",
+        "Deleted an advocacy outcome",
     ),
 ];
 

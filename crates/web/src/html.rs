@@ -41,31 +41,80 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// One open task on the home page's to-do list, e.g. "Rencana kerja
+/// Advokasi jatuh tempo 12-08-2024". Each feature's `todos` builds these.
+#[derive(Debug, Clone)]
+pub struct TodoItem {
+    /// What to do, in the user's language.
+    pub label: String,
+    /// Where to do it.
+    pub href: String,
+    pub due: Option<chrono::NaiveDate>,
+    /// Past its due date: shown first and marked.
+    pub late: bool,
+}
+
 /// The hidden CSRF field every form carries.
 pub fn csrf_field(frame: &Frame<'_>) -> Markup {
     html! { input type="hidden" name="csrf" value=(frame.csrf()); }
 }
 
-fn menu(frame: &Frame<'_>) -> Vec<(&'static str, Msg)> {
-    let mut items = vec![("/", Msg::Home)];
-    items.push(("/opac", Msg::Opac));
-    if let Some(u) = frame.user {
-        // The library's daily work first: it is what most users open Lentera for.
-        items.push(("/catalog", Msg::Catalog));
-        items.push(("/circulation", Msg::Circulation));
-        items.push(("/members", Msg::Members));
-        items.push(("/visits", Msg::Visits));
-        items.push(("/stocktake", Msg::Stocktake));
-        items.push(("/libraries", Msg::Libraries));
-        items.push(("/regions", Msg::Regions));
-        if u.actor.role.is_officer() || u.actor.role == Role::Manager {
-            items.push(("/users", Msg::Users));
-        }
-        if u.actor.may_read_audit() {
-            items.push(("/audit", Msg::Audit));
-        }
+/// The menu: a few groups, each with its pages. The top row holds the
+/// groups; the group of the current page shows its pages in a second row.
+/// Two short rows stay usable on a phone, where one row of seventeen links
+/// would not.
+fn menu(frame: &Frame<'_>) -> Vec<(Msg, Vec<(&'static str, Msg)>)> {
+    let Some(u) = frame.user else {
+        return Vec::new();
+    };
+    let role = u.actor.role;
+    let works_in_library = matches!(role, Role::Manager | Role::Staff);
+    let library = vec![
+        ("/catalog", Msg::Catalog),
+        ("/circulation", Msg::Circulation),
+        ("/members", Msg::Members),
+        ("/visits", Msg::Visits),
+        ("/stocktake", Msg::Stocktake),
+    ];
+    let mut program = Vec::new();
+    if role.is_officer() {
+        program.push(("/program", Msg::Program));
     }
-    items
+    program.extend([
+        ("/aid", Msg::Aid),
+        ("/events", Msg::Events),
+        ("/workplans", Msg::Workplans),
+        ("/activities", Msg::Activities),
+        ("/advocacy", Msg::Advocacy),
+    ]);
+    let monitoring = vec![
+        ("/monitoring", Msg::Monitoring),
+        ("/reports", Msg::MonthlyReports),
+    ];
+    let mut admin = vec![("/libraries", Msg::Libraries), ("/regions", Msg::Regions)];
+    if role.is_officer() || role == Role::Manager {
+        admin.push(("/users", Msg::Users));
+    }
+    if u.actor.may_read_audit() {
+        admin.push(("/audit", Msg::Audit));
+    }
+    // The library's daily work first for those who run one; the program
+    // first for officers and facilitators.
+    if works_in_library {
+        vec![
+            (Msg::MenuLibrary, library),
+            (Msg::MenuProgram, program),
+            (Msg::MenuMonitoring, monitoring),
+            (Msg::MenuAdmin, admin),
+        ]
+    } else {
+        vec![
+            (Msg::MenuProgram, program),
+            (Msg::MenuMonitoring, monitoring),
+            (Msg::MenuLibrary, library),
+            (Msg::MenuAdmin, admin),
+        ]
+    }
 }
 
 /// The whole page.
@@ -78,6 +127,10 @@ pub fn page(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
             frame.path.starts_with(href)
         }
     };
+    let groups: Vec<_> = menu(frame)
+        .into_iter()
+        .filter(|(_, links)| !links.is_empty())
+        .collect();
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -96,8 +149,11 @@ pub fn page(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
                         a.brand href="/" { img src={ "/assets/icon.svg?v=" (asset_version()) } alt="" width="28" height="28"; " Lentera" }
                         nav aria-label=(Msg::MainMenu.get(lang)) {
                             ul {
-                                @for (href, label) in menu(frame) {
-                                    li { a href=(href) aria-current=[current(href).then_some("page")] { (label.get(lang)) } }
+                                li { a href="/" aria-current=[current("/").then_some("page")] { (Msg::Home.get(lang)) } }
+                                li { a href="/opac" aria-current=[current("/opac").then_some("page")] { (Msg::Opac.get(lang)) } }
+                                @for (group, links) in &groups {
+                                    @let here = links.iter().any(|(h, _)| current(h));
+                                    li { a href=(links[0].0) aria-current=[here.then_some("true")] { (group.get(lang)) } }
                                 }
                             }
                         }
@@ -114,6 +170,15 @@ pub fn page(frame: &Frame<'_>, title: &str, body: Markup) -> Markup {
                                 }
                             } @else {
                                 a href="/login" { (Msg::Login.get(lang)) }
+                            }
+                        }
+                    }
+                }
+                @if let Some((group, links)) = groups.iter().find(|(_, l)| l.iter().any(|(h, _)| current(h))) {
+                    nav.sub aria-label=(group.get(lang)) {
+                        ul {
+                            @for (href, label) in links {
+                                li { a href=(href) aria-current=[current(href).then_some("page")] { (label.get(lang)) } }
                             }
                         }
                     }

@@ -153,6 +153,24 @@ messages!(Msg {
     ErrTooLarge => "Berkas terlalu besar (maksimal {mb} MB).", "The file is too large (at most {mb} MB).";
     ErrConflict => "Data ini baru saja diubah orang lain. Muat ulang untuk melihat versi terbaru.", "Someone else just changed this record. Reload to see the latest version.";
     ErrInternal => "Terjadi kesalahan pada sistem. Kesalahan sudah dicatat; coba lagi nanti.", "Something went wrong on our side. It has been logged; please try again later.";
+    TodoTitle => "Yang perlu dikerjakan", "To do";
+    TodoNone => "Tidak ada yang menunggu Anda saat ini.", "Nothing is waiting for you right now.";
+    DueOn => "tenggat", "due";
+    Late => "Terlambat", "Late";
+    NotificationsLink => "Pemberitahuan ({n} belum dibaca)", "Notifications ({n} unread)";
+    MenuLibrary => "Perpustakaan", "Library";
+    MenuProgram => "Program TPBIS", "TPBIS programme";
+    MenuMonitoring => "Pemantauan", "Monitoring";
+    MenuAdmin => "Administrasi", "Administration";
+    Program => "Seleksi", "Selection";
+    Aid => "Bantuan", "Aid";
+    Events => "Bimtek & kegiatan program", "Bimtek & programme events";
+    Workplans => "Rencana kerja", "Work plans";
+    Activities => "Laporan kegiatan", "Activity reports";
+    Advocacy => "Hasil advokasi", "Advocacy outcomes";
+    Monitoring => "Dasbor", "Dashboard";
+    MonthlyReports => "Laporan bulanan", "Monthly reports";
+    Notifications => "Pemberitahuan", "Notifications";
     ErrorTitle => "Terjadi masalah", "Something went wrong";
     FooterNote => "Lentera — untuk perpustakaan desa dan kelurahan, TBM, dan program TPBIS Perpustakaan Nasional.", "Lentera — for village libraries, TBMs and the National Library's TPBIS programme.";
 });
@@ -219,6 +237,12 @@ pub fn field_label(field: &str, lang: Lang) -> String {
             return crate::catalog::field_label(other, lang)
                 .or_else(|| crate::circulation::field_label(other, lang))
                 .or_else(|| crate::visits::field_label(other, lang))
+                .or_else(|| crate::program::field_label(other, lang))
+                .or_else(|| crate::aid::field_label(other, lang))
+                .or_else(|| crate::events::field_label(other, lang))
+                .or_else(|| crate::workplans::field_label(other, lang))
+                .or_else(|| crate::activities::field_label(other, lang))
+                .or_else(|| crate::monitoring::field_label(other, lang))
                 .map_or_else(|| other.to_string(), str::to_string);
         }
     };
@@ -450,6 +474,55 @@ pub fn problem_sentence(field: &str, p: &Problem, lang: Lang) -> String {
                 format!("harus antara {} dan {}", f(earliest), f(latest))
             } else {
                 format!("must be between {} and {}", f(earliest), f(latest))
+            }
+        }
+        Problem::FileEmpty => {
+            if id {
+                "kosong: pilih berkasnya lagi".into()
+            } else {
+                "is empty: choose the file again".into()
+            }
+        }
+        Problem::FileTooLarge { max_mb } => {
+            if id {
+                format!("terlalu besar (paling besar {max_mb} MB)")
+            } else {
+                format!("is too large (at most {max_mb} MB)")
+            }
+        }
+        Problem::FileWrongType { allowed } => {
+            if id {
+                format!("bukan berkas {allowed} (jenisnya dinilai dari isinya, bukan dari namanya)")
+            } else {
+                format!("is not a {allowed} file (judged by its content, not its name)")
+            }
+        }
+        Problem::FileDamaged => {
+            if id {
+                "rusak atau terpotong dan tidak bisa dibaca".into()
+            } else {
+                "is damaged or cut short and cannot be read".into()
+            }
+        }
+        Problem::Full => {
+            if id {
+                "sudah penuh".into()
+            } else {
+                "is full".into()
+            }
+        }
+        Problem::WrongStatus => {
+            if id {
+                "tidak bisa diubah pada status ini".into()
+            } else {
+                "cannot be changed in this status".into()
+            }
+        }
+        Problem::EndBeforeStart => {
+            if id {
+                "tidak boleh sebelum tanggal mulai".into()
+            } else {
+                "cannot be before the start".into()
             }
         }
     };

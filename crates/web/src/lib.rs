@@ -6,20 +6,28 @@
 //! [`i18n`], then the features — each module serves both its pages and its
 //! `/api/v1` endpoints so a feature's HTTP surface is read in one place.
 
+pub mod activities;
+pub mod aid;
 pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod circulation;
 pub mod error;
+pub mod events;
 pub mod html;
 pub mod i18n;
 pub mod libraries;
+pub mod monitoring;
+pub mod notifications;
+pub mod program;
 pub mod regions;
 pub mod session;
 pub mod state;
+pub mod uploads;
 pub mod users;
 pub mod visits;
+pub mod workplans;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,6 +51,14 @@ pub fn router(state: AppState) -> Router {
         .merge(catalog::routes())
         .merge(circulation::routes())
         .merge(visits::routes())
+        .merge(uploads::routes())
+        .merge(notifications::routes())
+        .merge(program::routes())
+        .merge(aid::routes())
+        .merge(events::routes())
+        .merge(workplans::routes())
+        .merge(activities::routes())
+        .merge(monitoring::routes())
         .fallback(|| async { error::WebError::NotFound })
         // Layers run bottom-up on the way in: headers → errors → session → CSRF.
         .layer(middleware::from_fn(auth::csrf_guard))

@@ -87,6 +87,23 @@ async fn home(
     };
     let title = Msg::Welcome.get(lang).replace("{name}", &u.user.full_name);
     let reach = reach_label(&state, &u, lang);
+    let who = u.clone();
+    let (mut todos, unread) = state
+        .run(move |c| {
+            let mut all = Vec::new();
+            // Each program feature lists what is waiting for this user.
+            all.extend(crate::program::todos(c, &who, lang)?);
+            all.extend(crate::aid::todos(c, &who, lang)?);
+            all.extend(crate::events::todos(c, &who, lang)?);
+            all.extend(crate::workplans::todos(c, &who, lang)?);
+            all.extend(crate::activities::todos(c, &who, lang)?);
+            all.extend(crate::monitoring::reports::todos(c, &who, lang)?);
+            let unread = lentera_store::notifications::unread_count(c, who.user.id)?;
+            Ok((all, unread))
+        })
+        .await?;
+    // Late first, then by due date; undated last.
+    todos.sort_by_key(|t| (!t.late, t.due.is_none(), t.due));
     Ok(page(
         &frame,
         &title,
@@ -95,6 +112,25 @@ async fn home(
             dl.summary {
                 dt { (crate::i18n::field_label("role", lang)) } dd { (crate::users::role_label(u.actor.role, lang)) }
                 dt { (Msg::YourReach.get(lang)) } dd { (reach) }
+            }
+            section aria-labelledby="todo-h" {
+                h2 #todo-h { (Msg::TodoTitle.get(lang)) }
+                @if todos.is_empty() {
+                    p { (Msg::TodoNone.get(lang)) }
+                } @else {
+                    ul.todo {
+                        @for t in &todos {
+                            li.late[t.late] {
+                                a href=(t.href) { (t.label) }
+                                @if let Some(d) = t.due {
+                                    " · " (Msg::DueOn.get(lang)) " " time datetime=(d.format("%Y-%m-%d").to_string()) { (d.format("%d-%m-%Y").to_string()) }
+                                }
+                                @if t.late { " " strong.badge.bad { (Msg::Late.get(lang)) } }
+                            }
+                        }
+                    }
+                }
+                p { a href="/notifications" { (Msg::NotificationsLink.get(lang).replace("{n}", &unread.to_string())) } }
             }
             ul.cards {
                 li { h2 { a href="/libraries" { (Msg::Libraries.get(lang)) } } }

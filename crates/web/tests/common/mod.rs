@@ -249,6 +249,43 @@ impl Client<'_> {
             .await
     }
 
+    /// A multipart form with text fields and files (`(field, filename,
+    /// bytes)`), CSRF in the query as pages do.
+    pub async fn multipart(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Res {
+        let boundary = "lenteraTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (k, name, bytes) in files {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let uri = match (&self.csrf, &self.cookie) {
+            (Some(t), Some(_)) => {
+                format!("{uri}{}csrf={t}", if uri.contains('?') { '&' } else { '?' })
+            }
+            _ => uri.to_string(),
+        };
+        let b = self.builder(Method::POST, &uri).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
     /// A multipart upload of one file field, CSRF in the query as pages do.
     pub async fn upload(&self, uri: &str, field: &str, filename: &str, bytes: &[u8]) -> Res {
         let boundary = "lenteraTestBoundary7MA4YWxkTrZu0gW";
