@@ -61,6 +61,22 @@ enum Command {
     Demo {
         #[command(flatten)]
         db: DbArgs,
+        /// `village`: a few libraries with accounts to try every page.
+        /// `national`: that, plus a library in each of the 83,762 villages,
+        /// 10,000 of them with five years of daily work (for benchmarks; it
+        /// takes tens of minutes and tens of GB).
+        #[arg(long, value_enum, default_value = "village")]
+        scale: DemoScale,
+        /// National scale: libraries with five years of daily work.
+        #[arg(long, default_value_t = 10_000)]
+        active: usize,
+        /// National scale: active libraries that also have work plans.
+        #[arg(long, default_value_t = 2_400)]
+        with_workplans: usize,
+        /// National scale: only the active libraries inside this region, at
+        /// the national density (a smaller load for one province's views).
+        #[arg(long)]
+        active_within: Option<String>,
     },
     /// Import or export a library's catalogue.
     Catalog {
@@ -80,6 +96,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DemoScale {
+    Village,
+    National,
 }
 
 #[derive(Subcommand)]
@@ -135,9 +157,24 @@ fn main() -> Result<()> {
             };
             serve(&db, listen, demo, config)
         }
-        Command::Demo { db } => {
+        Command::Demo {
+            db,
+            scale,
+            active,
+            with_workplans,
+            active_within,
+        } => {
             let db = open(&db)?;
             demo::fill(&db)?;
+            if scale == DemoScale::National {
+                let args = lentera_store::national::NationalArgs {
+                    active,
+                    with_workplans,
+                    active_within,
+                    ..Default::default()
+                };
+                lentera_store::national::fill(&db, &args, &|line| println!("{line}"))?;
+            }
             Ok(())
         }
         Command::User { command } => user(command),

@@ -234,6 +234,28 @@ macro_rules! on_backend {
     };
 }
 
+/// Runs `f` with SQLite's temporary sort space on disk instead of in memory
+/// (the connection default), then restores it. For statements that group
+/// every row of the database: at national size the in-memory sorter of a
+/// figure rebuild grew past 23 GB and was killed. PostgreSQL spills by
+/// itself (`work_mem`).
+pub fn with_disk_temp<T, E>(
+    conn: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA temp_store = FILE;")?;
+    }
+    let out = f(conn);
+    if let DbConn::Sqlite(c) = conn {
+        c.batch_execute("PRAGMA temp_store = MEMORY;")?;
+    }
+    out
+}
+
 /// Runs `f` in a write transaction and commits when it returns `Ok`.
 ///
 /// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the write

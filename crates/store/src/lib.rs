@@ -18,6 +18,7 @@ pub mod events;
 pub mod libraries;
 pub mod meta;
 pub mod monitoring;
+pub mod national;
 pub mod notifications;
 pub mod program;
 pub mod regions;

@@ -639,6 +639,21 @@ pub fn iplm(
         codes.push(r.as_str().to_string());
     }
     let pops = defs::populations(conn, &codes, range.to.year())?;
+    // Staff and SNP-meeting libraries summed per child once (the nation has
+    // 83,762 libraries; filtering them per child cost 38 passes).
+    let child_len = kids.first().map_or(usize::MAX, |k| k.code.len());
+    let mut by_child: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let mut all_facts = (0i64, 0i64);
+    for (village, staff, ok) in &facts {
+        let add = |t: &mut (i64, i64)| {
+            t.0 += staff;
+            t.1 += i64::from(*ok);
+        };
+        add(&mut all_facts);
+        if let Some(c) = village.get(..child_len) {
+            add(by_child.entry(c).or_default());
+        }
+    }
     let inputs_of = |code: Option<&str>, m: &Monthly, libraries: u32| {
         let sum = |e: Element| -> i64 {
             let t = &terms[terms.iter().position(|t| t.element == e).unwrap_or(0)];
@@ -647,12 +662,10 @@ pub fn iplm(
                 _ => m.total(t),
             }
         };
-        let mine = facts
-            .iter()
-            .filter(|(v, _, _)| code.is_none_or(|c| v.starts_with(c)));
-        let (staff, snp_ok) = mine.fold((0i64, 0i64), |(s, n), (_, st, ok)| {
-            (s + st, n + i64::from(*ok))
-        });
+        let (staff, snp_ok) = match code {
+            Some(c) if c.len() == child_len => by_child.get(c).copied().unwrap_or((0, 0)),
+            _ => all_facts,
+        };
         IplmInputs {
             region: code.unwrap_or("").to_string(),
             population: code.and_then(|c| pops.get(c).copied()),

@@ -807,6 +807,10 @@ pub fn pause(conn: &mut DbConn) -> StoreResult<()> {
 /// transaction, and resumes the triggers. For after a bulk load, or to
 /// repair. Returns the number of library-level figure rows.
 pub fn rebuild(conn: &mut DbConn) -> StoreResult<usize> {
+    crate::conn::with_disk_temp(conn, rebuild_in_tx)
+}
+
+fn rebuild_in_tx(conn: &mut DbConn) -> StoreResult<usize> {
     crate::conn::write_tx(conn, |conn| {
         pause(conn)?;
         for stmt in [
@@ -1067,15 +1071,21 @@ pub(crate) fn unit_source(unit: &Unit) -> Source {
 }
 
 /// Where the children's figures are read. Below a province the children
-/// are libraries, read by id (`libraries`: the children's ids): index seeks
-/// per library instead of a range over every village of the region.
+/// are libraries, read as the region's range of `figure_values_region`:
+/// binding a regency's ~500 library ids as one array made PostgreSQL pick
+/// a plan 20x slower than the range (BENCHMARKS.md, issue 5). Only a
+/// facilitator's own set (`libraries`: the children's ids) is read by id.
 pub(crate) fn children_source(unit: &Unit, libraries: &[String]) -> Source {
     match unit {
         Unit::Nation => Source::Level(1, None),
         Unit::Region(r) if r.level() == Level::Province => {
             Source::Level(2, Some(r.subtree_range()))
         }
-        _ => Source::Libraries(libraries.to_vec()),
+        Unit::Region(r) => {
+            let (lo, hi) = r.subtree_range();
+            Source::Within(lo, hi)
+        }
+        Unit::Library(_) | Unit::Libraries(_) => Source::Libraries(libraries.to_vec()),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Monitoring at national scale: the dataset generator and the dashboard
-//! benchmarks (issue 5, "Scale"). Results: BENCHMARKS.md.
+//! Monitoring at national scale: the dataset generator
+//! ([`lentera_store::national`]) and the dashboard benchmarks (issue 5, "Scale"). Results: BENCHMARKS.md.
 //!
 //! ```text
 //! cargo build --release -p lentera-store --example bench_monitoring
@@ -18,8 +18,6 @@
 //! and the nation's aggregates (checked, not assumed: the run fails if the
 //! figure did not move by the entry's headcount).
 
-mod national;
-
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use lentera_core::audit::ActorRef;
@@ -30,11 +28,13 @@ use lentera_core::users::Reach;
 use lentera_core::visits::{Purpose, VisitDraft, Visitor};
 use lentera_store::monitoring::dashboard;
 use lentera_store::monitoring::figures::Unit;
+use lentera_store::national;
 use lentera_store::schema::figure_values;
 use lentera_store::{Db, DbConn, Target, regions, visits};
-use national::Result;
 use std::path::PathBuf;
 use std::time::Instant;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 struct Opts {
     command: String,
@@ -92,7 +92,9 @@ fn main() -> Result<()> {
         }
     }
     match o.command.as_str() {
-        "generate" => national::fill(&db, &o.national),
+        "generate" => Ok(national::fill(&db, &o.national, &|line| {
+            println!("{line}")
+        })?),
         "bench" => bench(&db, &o),
         _ => Err("usage: bench_monitoring generate|bench [options] (see the file's docs)".into()),
     }
@@ -254,6 +256,38 @@ fn bench(db: &Db, o: &Opts) -> Result<()> {
         if card.rows.iter().all(|r| r.rank.is_none()) {
             return Err(format!("{label}: nothing ranked").into());
         }
+    }
+    // Pages linked from the dashboard (not among the issue's three
+    // dashboard questions, measured all the same): the IPLM table and the
+    // completeness of the month's reports. Fewer runs: they scan every
+    // library of the unit.
+    let page_runs = runs.min(50);
+    for (label, unit) in &units[..2] {
+        time(&mut conn, page_runs, &format!("IPLM 2025, {label}, year"), |c| {
+            Ok(dashboard::iplm(
+                c,
+                &reach,
+                unit,
+                year,
+                lentera_core::monitoring::iplm::IplmVersion::Norm2025,
+            )?)
+        })?;
+    }
+    for (label, region) in [
+        ("nation", None),
+        ("province", Some(&province)),
+        ("district", Some(&district)),
+    ] {
+        time(
+            &mut conn,
+            page_runs,
+            &format!("report completeness, {label}, month"),
+            |c| {
+                Ok(lentera_store::monitoring::reports::completeness(
+                    c, region, month.to, false,
+                )?)
+            },
+        )?;
     }
 
     // A new guest-book entry, then the district's and the nation's visits

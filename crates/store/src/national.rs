@@ -1,5 +1,7 @@
-//! `bench_monitoring generate`: a national-size dataset for measuring
-//! the monitoring dashboards (issue 5, "Scale").
+//! A national-size dataset for measuring the monitoring dashboards
+//! (issue 5, "Scale"): `lentera demo --scale national` and the
+//! `bench_monitoring generate` benchmark. It lives in the store because it
+//! writes bulk SQL, which nothing outside this crate may do.
 //!
 //! A library in every village of the region tree (83,762); 10,000 of them
 //! active with five years (2021-01 … 2025-12) of daily work: the collection,
@@ -21,18 +23,25 @@
 //! the national density of data (for benchmarks of its district and
 //! province views) while the load is a fraction of the full one.
 
+use crate::monitoring::figures;
+use crate::{Backend, Db, DbConn, StoreError, StoreResult, meta, regions, write_tx};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 use lentera_core::regions::{Region, RegionCode, RegionTree, VillageKind};
 use lentera_core::text::search_key;
 use lentera_core::visits::TimeZone;
-use lentera_store::monitoring::figures;
-use lentera_store::{Backend, Db, DbConn, meta, regions, write_tx};
 use std::fmt::Write as _;
 use std::time::Instant;
 
-pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Progress lines for the operator (the CLI prints them).
+pub type Say<'a> = &'a (dyn Fn(String) + Sync);
+
+macro_rules! say {
+    ($say:expr, $($arg:tt)*) => { ($say)(format!($($arg)*)) };
+}
 
 /// Options of the national dataset (defaults: the issue's sizes).
 #[derive(Clone, Debug)]
@@ -262,6 +271,19 @@ impl Tables {
         if full { self.flush(conn) } else { Ok(()) }
     }
 
+    /// Adds another loader's row counts to these.
+    fn add_totals(&mut self, o: &Tables) {
+        self.biblios.total += o.biblios.total;
+        self.items.total += o.items.total;
+        self.members.total += o.members.total;
+        self.visits.total += o.visits.total;
+        self.loans.total += o.loans.total;
+        self.reports.total += o.reports.total;
+        self.participants.total += o.participants.total;
+        self.workplans.total += o.workplans.total;
+        self.plan_activities.total += o.plan_activities.total;
+    }
+
     fn rows(&self) -> u64 {
         [
             &self.libraries,
@@ -348,12 +370,37 @@ struct Counters {
     plan_activity: u64,
 }
 
+impl Counters {
+    fn starting_at(base: u64) -> Counters {
+        Counters {
+            biblio: base,
+            item: base,
+            member: base,
+            visit: base,
+            loan: base,
+            report: base,
+            plan: base,
+            plan_activity: base,
+        }
+    }
+}
+
 /// Fills the database once; a second run says so and changes nothing.
-pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
+pub fn fill(db: &Db, args: &NationalArgs, say: Say<'_>) -> StoreResult<()> {
+    fill_boxed(db, args, say).map_err(|e| match e.downcast::<StoreError>() {
+        Ok(e) => *e,
+        Err(e) => StoreError::Data(e.to_string()),
+    })
+}
+
+fn fill_boxed(db: &Db, args: &NationalArgs, say: Say<'_>) -> Result<()> {
     let started = Instant::now();
     let mut conn = db.conn()?;
     if meta::get(&mut conn, "demo_national")?.is_some() {
-        println!("Data skala nasional sudah ada. The national dataset is already loaded.");
+        say!(
+            say,
+            "Data skala nasional sudah ada. The national dataset is already loaded."
+        );
         return Ok(());
     }
     if args.to_year < args.from_year {
@@ -371,8 +418,8 @@ pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
     let all = villages(&tree);
     // Villages that already have a library (e.g. the small demo) keep it.
     let taken: std::collections::HashSet<String> = {
+        use crate::schema::libraries;
         use diesel::prelude::*;
-        use lentera_store::schema::libraries;
         libraries::table
             .select(libraries::village_code)
             .load::<String>(&mut *conn)?
@@ -392,7 +439,8 @@ pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
         active.retain(|i| all[*i].code.is_within(w));
     }
     active.retain(|i| !taken.contains(all[*i].code.as_str()));
-    println!(
+    say!(
+        say,
         "Skala nasional / national scale: {} villages, {} active libraries{} ({} with work plans), {}–{}",
         n,
         active.len(),
@@ -420,46 +468,85 @@ pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
         }
         t.flush(c)
     })?;
-    println!(
+    say!(
+        say,
         "  {} libraries in {:.1} s",
         t.libraries.total,
         step.elapsed().as_secs_f64()
     );
 
-    // 2. The daily work of the active ones.
+    // 2. The daily work of the active ones. PostgreSQL takes two loaders
+    // on their own connections (the server parses and inserts on one core
+    // per connection); SQLite has one writer at a time, so one loader.
     let step = Instant::now();
-    let mut ids = Counters::default();
-    for (done, chunk) in active.chunks(LIBRARIES_PER_TX).enumerate() {
-        write_tx(&mut conn, |c| -> Result<()> {
-            for &i in chunk {
-                daily_work(
-                    c,
-                    &mut t,
-                    &mut ids,
-                    i,
-                    all[i],
-                    with_plans.contains(&i),
-                    args,
-                )?;
-                t.maybe_flush(c)?;
-            }
-            t.flush(c)
-        })?;
-        let libs = ((done + 1) * LIBRARIES_PER_TX).min(active.len());
-        let secs = step.elapsed().as_secs_f64();
-        if (done + 1) % 5 == 0 || libs == active.len() {
-            println!(
-                "  {libs}/{} active libraries, {} rows, {:.0} s, {:.0} rows/s, ETA {:.0} s",
-                active.len(),
-                t.rows(),
-                secs,
-                t.rows() as f64 / secs.max(0.001),
-                secs / libs as f64 * (active.len() - libs) as f64
-            );
-        }
+    let workers: usize = if db.backend() == Backend::Postgres {
+        2
+    } else {
+        1
+    };
+    let chunks: Vec<&[usize]> = active.chunks(LIBRARIES_PER_TX).collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let totals: Vec<Result<Tables>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let (chunks, done, all, with_plans, active_len) =
+                    (&chunks, &done, &all, &with_plans, active.len());
+                s.spawn(move || -> Result<Tables> {
+                    let mut c = db.conn()?;
+                    if db.backend() == Backend::Postgres {
+                        // A lost tail on a crash only loses generated rows.
+                        c.batch_execute("SET synchronous_commit = off")?;
+                    }
+                    let mut t = Tables::new();
+                    // Id ranges apart per loader (ids are 48-bit counters).
+                    let base = (w as u64) << 40;
+                    let mut ids = Counters::starting_at(base);
+                    for chunk in chunks.iter().skip(w).step_by(workers) {
+                        write_tx(&mut c, |c| -> Result<()> {
+                            for &i in *chunk {
+                                daily_work(
+                                    c,
+                                    &mut t,
+                                    &mut ids,
+                                    i,
+                                    all[i],
+                                    with_plans.contains(&i),
+                                    args,
+                                )?;
+                                t.maybe_flush(c)?;
+                            }
+                            t.flush(c)
+                        })?;
+                        let libs = done
+                            .fetch_add(chunk.len(), std::sync::atomic::Ordering::Relaxed)
+                            + chunk.len();
+                        let secs = step.elapsed().as_secs_f64();
+                        if libs % (5 * LIBRARIES_PER_TX) < chunk.len() * workers
+                            || libs == active_len
+                        {
+                            say!(
+                                say,
+                                "  {libs}/{active_len} active libraries, {:.0} s, ETA {:.0} s",
+                                secs,
+                                secs / libs as f64 * (active_len - libs) as f64
+                            );
+                        }
+                    }
+                    Ok(t)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a loader panicked".into())))
+            .collect()
+    });
+    for part in totals {
+        t.add_totals(&part?);
     }
-    println!(
-        "  rows: {} biblios, {} items, {} members, {} visits, {} loans, {} activity reports, {} participant cells, {} work plans, {} plan activities",
+    say!(
+        say,
+        "  rows: {} biblios, {} items, {} members, {} visits, {} loans, {} activity reports, {} participant cells, {} work plans, {} plan activities ({:.0} rows/s)",
         t.biblios.total,
         t.items.total,
         t.members.total,
@@ -468,15 +555,24 @@ pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
         t.reports.total,
         t.participants.total,
         t.workplans.total,
-        t.plan_activities.total
+        t.plan_activities.total,
+        t.rows() as f64 / step.elapsed().as_secs_f64().max(0.001)
     );
     let load_secs = step.elapsed().as_secs_f64();
 
     // 3. The live figures, recomputed once from the records.
     let step = Instant::now();
+    if db.backend() == Backend::Postgres {
+        // The rebuild is a few grouped passes over every record: memory
+        // for the hash tables instead of sorts spilled to disk.
+        conn.batch_execute("SET work_mem = '1GB'; SET synchronous_commit = off")?;
+    }
     let cells = figures::rebuild(&mut conn)?;
     let rebuild_secs = step.elapsed().as_secs_f64();
-    println!("  figures rebuilt: {cells} library figure rows in {rebuild_secs:.1} s");
+    say!(
+        say,
+        "  figures rebuilt: {cells} library figure rows in {rebuild_secs:.1} s"
+    );
     // Fresh planner statistics for the first queries.
     conn.batch_execute("ANALYZE")?;
     meta::set(
@@ -484,7 +580,8 @@ pub fn fill(db: &Db, args: &NationalArgs) -> Result<()> {
         "demo_national",
         &format!("{} libraries, {} active", t.libraries.total, active.len()),
     )?;
-    println!(
+    say!(
+        say,
         "Selesai / done in {:.1} s (load {:.1} s, figures {:.1} s, {} rows).",
         started.elapsed().as_secs_f64(),
         load_secs,
