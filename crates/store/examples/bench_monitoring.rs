@@ -263,15 +263,20 @@ fn bench(db: &Db, o: &Opts) -> Result<()> {
     // library of the unit.
     let page_runs = runs.min(50);
     for (label, unit) in &units[..2] {
-        time(&mut conn, page_runs, &format!("IPLM 2025, {label}, year"), |c| {
-            Ok(dashboard::iplm(
-                c,
-                &reach,
-                unit,
-                year,
-                lentera_core::monitoring::iplm::IplmVersion::Norm2025,
-            )?)
-        })?;
+        time(
+            &mut conn,
+            page_runs,
+            &format!("IPLM 2025, {label}, year"),
+            |c| {
+                Ok(dashboard::iplm(
+                    c,
+                    &reach,
+                    unit,
+                    year,
+                    lentera_core::monitoring::iplm::IplmVersion::Norm2025,
+                )?)
+            },
+        )?;
     }
     for (label, region) in [
         ("nation", None),

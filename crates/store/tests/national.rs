@@ -52,8 +52,8 @@ both_backends!(generates_a_consistent_national_dataset, |db: &Db| {
     // The rebuilt figures are the records: the nation's visits and loans
     // for the year equal what the tables hold.
     let year = PeriodRange::year(2025, None).unwrap();
-    let f = dashboard::period_figures(&mut c, &Reach::Everything, &Unit::Nation, year, true)
-        .unwrap();
+    let f =
+        dashboard::period_figures(&mut c, &Reach::Everything, &Unit::Nation, year, true).unwrap();
     let heads: (Option<i64>, Option<i64>) = visits::table
         .select((sum(visits::males), sum(visits::females)))
         .first(&mut c)
