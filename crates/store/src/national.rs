@@ -358,7 +358,6 @@ const PURPOSES: &[(&str, u64)] = &[
 ];
 
 /// Running id counters, one per table.
-#[derive(Default)]
 struct Counters {
     biblio: u64,
     item: u64,

@@ -63,7 +63,7 @@ both_backends!(generates_a_consistent_national_dataset, |db: &Db| {
         heads.0.unwrap_or(0) + heads.1.unwrap_or(0)
     );
     assert_eq!(f.total(Element::Loans), loan_rows);
-    // Every active library is a child with figures in its regency.
+    // Exactly the three active libraries have a guest book.
     let active: Vec<String> = visits::table
         .select(visits::library_id)
         .distinct()

@@ -1320,29 +1320,13 @@ pub fn completeness(
             && report.is_none()
         {
             // The common case at national scale: expected, nothing else.
-            let Some(child) = village.get(..n) else {
-                continue;
+            let t = Tally {
+                expected: 1,
+                ..Tally::default()
             };
-            total.expected += 1;
-            match child_rows.get(child) {
-                Some(&i) => rows[i].tally.expected += 1,
-                None => {
-                    let Ok(code) = RegionCode::parse(child) else {
-                        continue;
-                    };
-                    child_rows.insert(child.to_string(), rows.len());
-                    rows.push(CompletenessRow {
-                        region: code,
-                        library: None,
-                        stage: None,
-                        first_submitted_at: None,
-                        deadline: None,
-                        tally: Tally {
-                            expected: 1,
-                            ..Tally::default()
-                        },
-                    });
-                }
+            if let Some(child) = village.get(..n) {
+                total.add(&t);
+                add_to_child(&mut rows, &mut child_rows, child, &t);
             }
             continue;
         }
@@ -1388,26 +1372,8 @@ pub fn completeness(
                 tally: t,
             }),
             Some(n) => {
-                let Some(child) = village
-                    .as_str()
-                    .get(..n)
-                    .and_then(|c| RegionCode::parse(c).ok())
-                else {
-                    continue;
-                };
-                match child_rows.get(child.as_str()) {
-                    Some(&i) => rows[i].tally.add(&t),
-                    None => {
-                        child_rows.insert(child.as_str().to_string(), rows.len());
-                        rows.push(CompletenessRow {
-                            region: child,
-                            library: None,
-                            stage: None,
-                            first_submitted_at: None,
-                            deadline: None,
-                            tally: t,
-                        });
-                    }
+                if let Some(child) = village.as_str().get(..n) {
+                    add_to_child(&mut rows, &mut child_rows, child, &t);
                 }
             }
         }
@@ -1422,6 +1388,29 @@ pub fn completeness(
         rows,
         total,
     })
+}
+
+/// Adds a library's tally to its child region's row, making the row on the
+/// region's first library (`index`: child code → position in `rows`).
+fn add_to_child(
+    rows: &mut Vec<CompletenessRow>,
+    index: &mut BTreeMap<String, usize>,
+    child: &str,
+    t: &Tally,
+) {
+    if let Some(&i) = index.get(child) {
+        rows[i].tally.add(t);
+    } else if let Ok(region) = RegionCode::parse(child) {
+        index.insert(child.to_string(), rows.len());
+        rows.push(CompletenessRow {
+            region,
+            library: None,
+            stage: None,
+            first_submitted_at: None,
+            deadline: None,
+            tally: t.clone(),
+        });
+    }
 }
 
 /// Whether a library still owes its report for `period` (no report, or a
